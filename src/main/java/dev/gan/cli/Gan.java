@@ -1,0 +1,89 @@
+package dev.gan.cli;
+
+import dev.gan.UserException;
+import dev.gan.train.TrainingFailure;
+import dev.gan.train.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The root command. Exit codes: 0 success, 1 runtime failure (training diverged, an unexpected error), 2 bad usage,
+ * config, dataset or checkpoint. User errors print as their message alone; stack traces only with --verbose.
+ */
+@Command(name = "gan", mixinStandardHelpOptions = true, versionProvider = Gan.VersionProvider.class,
+        description = "Train generative adversarial networks (DCGAN, CGAN) on the JVM with Deeplearning4j.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime failure (e.g. training diverged)",
+                "2:bad usage, config, dataset or checkpoint"})
+public final class Gan implements Runnable {
+    public static final int OK = 0, FAILURE = 1, USAGE = 2;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    final PrintStream out;
+    final PrintStream err;
+    final List<String> args;
+
+    Gan(PrintStream out, PrintStream err, List<String> args) {
+        this.out = out;
+        this.err = err;
+        this.args = args;
+    }
+
+    /** Runs {@code gan args...} and returns its exit code. Tests call this; only {@code Main} calls exit. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        Gan root = new Gan(out, err, List.of(args));
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof UserException) {
+                err.println(ex.getMessage());
+                if (verbose) ex.printStackTrace(err);
+                return USAGE;
+            }
+            if (ex instanceof TrainingFailure) {
+                err.println(ex.getMessage());
+                if (verbose) ex.printStackTrace(err);
+                return FAILURE;
+            }
+            err.println("gan: unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for the stack trace)"));
+            if (verbose) ex.printStackTrace(err);
+            return FAILURE;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println(ex.getMessage());
+            err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    /** The command line as typed, for command.txt. */
+    String commandLine() {
+        return "gan " + String.join(" ", args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(out);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"gan " + Version.get() + " (Deeplearning4j 1.0.0-M2.1, Java "
+                    + System.getProperty("java.version") + ")"};
+        }
+    }
+}

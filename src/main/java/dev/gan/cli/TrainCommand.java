@@ -1,0 +1,91 @@
+package dev.gan.cli;
+
+import dev.gan.config.ConfigLoader;
+import dev.gan.config.ExperimentConfig;
+import dev.gan.data.Datasets;
+import dev.gan.data.ImageSet;
+import dev.gan.model.GanShape;
+import dev.gan.train.Backend;
+import dev.gan.train.TrainSession;
+import dev.gan.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code gan train}: a new run from a config, or the continuation of one from its checkpoint. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a GAN from a YAML or JSON config, or resume a run.",
+                "Writes runs/<name>-NNN/: config.yaml, command.txt, log.txt, metrics.csv, reals.png, loss.png, "
+                        + "samples/step-NNNNNN.png, checkpoints/step-NNNNNN.zip."})
+final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    Gan root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment config (.yaml, .yml or .json).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. --set training.g.lr=1e-4 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR|CHECKPOINT",
+            description = "Continue a run from its latest checkpoint (or the given checkpoint file).")
+    Path resume;
+
+    @Option(names = "--dry-run", description = "Print the resolved config and both network summaries, then exit.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (config == null && resume == null) {
+            throw new ParameterException(spec.commandLine(), "gan train: give --config FILE for a new run, or --resume "
+                    + "RUN_DIR to continue one (e.g. gan train --config configs/dcgan.yaml)");
+        }
+        if (config != null && resume != null) {
+            throw new ParameterException(spec.commandLine(), "gan train: --config and --resume cannot be combined: a "
+                    + "resumed run uses the config saved in its checkpoint; change keys with --set");
+        }
+        boolean terminal = System.console() != null && root.out == System.out && System.getenv("CI") == null;
+        TrainSession.Options options = new TrainSession.Options(root.out, terminal, root.commandLine());
+        if (resume != null) {
+            if (dryRun) throw new ParameterException(spec.commandLine(), "gan train: --dry-run goes with --config");
+            return exitCode(TrainSession.resume(resume, sets, options));
+        }
+        ExperimentConfig cfg = ConfigLoader.load(config, sets);
+        if (dryRun) {
+            dryRun(cfg);
+            return Gan.OK;
+        }
+        return exitCode(TrainSession.start(cfg, options));
+    }
+
+    private void dryRun(ExperimentConfig cfg) {
+        root.out.print(ConfigLoader.toYaml(cfg));
+        root.out.println();
+        root.out.println(Backend.init());
+        ImageSet data = Datasets.load(cfg.data());
+        GanShape shape = TrainSession.shapeFor(cfg, data);
+        root.out.printf("data: %d images %dx%dx%d from %s%n", data.count(), data.channels(), data.size(), data.size(),
+                data.source());
+        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        root.out.println("Generator");
+        root.out.println(nets.generator().summary());
+        root.out.println("Discriminator");
+        root.out.println(nets.discriminator().summary());
+    }
+
+    private static int exitCode(TrainSession.Result r) {
+        return r.outcome() == TrainingListener.Outcome.FAILED ? Gan.FAILURE : Gan.OK;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.gan.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.gan.UserException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The first half of the config funnel: a YAML or JSON file (by extension) read into a tree that remembers the line
+ * of every key, with {@code --set key.path=value} overrides applied on top. Shared by experiment configs and sweep
+ * plans so that both report errors the same way.
+ */
+public final class ConfigTree {
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode root;
+    private final Origins origins;
+
+    private ConfigTree(ObjectNode root, Origins origins) {
+        this.root = root;
+        this.origins = origins;
+    }
+
+    public ObjectNode root() {
+        return root;
+    }
+
+    public Origins origins() {
+        return origins;
+    }
+
+    /** Reads a config file; every failure is a one-line {@link UserException} naming the file. */
+    public static ConfigTree read(Path file) {
+        String name = file.toString();
+        String lower = name.toLowerCase();
+        boolean json = lower.endsWith(".json");
+        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
+            throw new UserException(name + ": unknown config format; name the file .yaml, .yml or .json");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserException(name + ": no such file; give the path of a config, e.g. configs/dcgan.yaml");
+        } catch (IOException e) {
+            throw new UserException(name + ": cannot read the file (" + e.getMessage() + ")");
+        }
+        return parse(text, name, json);
+    }
+
+    /** Parses config text; {@code fileName} is only used in messages. */
+    public static ConfigTree parse(String text, String fileName, boolean json) {
+        ObjectMapper mapper = json ? JSON : YAML;
+        String kind = json ? "JSON" : "YAML";
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            String where = line > 0 ? fileName + ":" + line : fileName;
+            String why = e.getOriginalMessage().lines().findFirst().orElse("").trim();
+            throw new UserException(where + ": malformed " + kind + ": " + why);
+        }
+        if (node == null || node.isMissingNode() || node.isNull() || (node.isObject() && node.isEmpty())) {
+            throw new UserException(fileName + ": the file is empty; a config needs data, model and training "
+                    + "sections (start from configs/dcgan.yaml)");
+        }
+        if (!node.isObject()) {
+            throw new UserException(fileName + ": the top level must be a mapping of keys such as data:, model:, "
+                    + "training: (got " + (node.isArray() ? "a list" : "a single value") + ")");
+        }
+        Origins origins = new Origins(fileName);
+        recordLines(mapper, text, origins);
+        return new ConfigTree((ObjectNode) node, origins);
+    }
+
+    private static void recordLines(ObjectMapper mapper, String text, Origins origins) {
+        try (JsonParser p = mapper.getFactory().createParser(text)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME) {
+                    String pointer = p.getParsingContext().pathAsPointer().toString();
+                    origins.line(pointer.substring(1).replace('/', '.'), p.currentTokenLocation().getLineNr());
+                }
+            }
+        } catch (IOException e) {
+            // already parsed once without error; lines are only a help for messages
+        }
+    }
+
+    /** Applies {@code key.path=value} overrides in order; the value is read as YAML (numbers, booleans, lists). */
+    public ConfigTree override(List<String> sets) {
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            String path = eq < 0 ? "" : set.substring(0, eq).trim();
+            if (eq < 0 || !path.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*")) {
+                throw new UserException("--set " + set + ": expected key.path=value, e.g. --set training.g.lr=1e-4");
+            }
+            String raw = set.substring(eq + 1);
+            JsonNode value;
+            try {
+                value = raw.isBlank() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
+                if (value == null || value.isMissingNode()) value = YAML.getNodeFactory().textNode(raw);
+            } catch (JsonProcessingException e) {
+                value = YAML.getNodeFactory().textNode(raw);
+            }
+            String[] parts = path.split("\\.");
+            ObjectNode at = root;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode child = at.get(parts[i]);
+                if (child == null) {
+                    child = at.putObject(parts[i]);
+                } else if (!child.isObject()) {
+                    String prefix = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+                    throw new UserException("--set " + set + ": " + prefix + " is a single value, not a section, so it has no key " + parts[i + 1]);
+                }
+                at = (ObjectNode) child;
+            }
+            at.set(parts[parts.length - 1], value);
+            origins.override(path, "--set " + set);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.gan.config;
+
+/**
+ * One training experiment, as resolved from a YAML/JSON file plus {@code --set} overrides.
+ * Keys in files are the snake_case forms of these component names ({@code latent_size} for {@code latentSize}).
+ *
+ * @param name     run name; the run directory is {@code <output.runs_dir>/<name>-NNN}
+ * @param seed     seeds weight init, data order, training noise and the fixed sample noise
+ * @param data     what to train on
+ * @param model    the two networks
+ * @param training optimisation
+ * @param output   what the run writes and how often
+ */
+public record ExperimentConfig(String name, long seed, DataConfig data, ModelConfig model, TrainingConfig training,
+                               OutputConfig output) {
+
+    public static ExperimentConfig defaults() {
+        return new ExperimentConfig("dcgan", 42, DataConfig.defaults(), ModelConfig.defaults(),
+                TrainingConfig.defaults(), OutputConfig.defaults());
+    }
+
+    void validate(Problems p) {
+        p.check(name != null && name.matches("[A-Za-z0-9._-]+"), "name",
+                "must be letters, digits, '.', '_' or '-' (it names the run directory)", name);
+        data.validate("data", p);
+        model.validate("model", p);
+        training.validate("training", p);
+        output.validate("output", p);
+        // cross-section rules
+        if (data.imageSize() > 0 && !ModelConfig.SUPPORTED_SIZES.contains(data.imageSize())) {
+            p.check(false, "data.image_size", "must be one of " + ModelConfig.SUPPORTED_SIZES
+                    + " (the DCGAN architectures the model builder knows)", data.imageSize());
+        }
+        if ("cgan".equals(model.type()) && "idx".equals(data.format()) && (data.labels() == null || data.labels().isBlank())) {
+            p.add("data.labels", "data.labels is required when model.type is cgan (an IDX label file, e.g. "
+                    + "data/fashion-mnist/t10k-labels-idx1-ubyte.gz)");
+        }
+    }
+
+    /** The same config with another run name (sweeps, tests). */
+    public ExperimentConfig withName(String newName) {
+        return new ExperimentConfig(newName, seed, data, model, training, output);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gan.config;
+
+import java.util.List;
+
+/**
+ * The generator and discriminator.
+ *
+ * @param type       {@code dcgan} (unconditional) or {@code cgan} (class-conditional: G and D also get the label)
+ * @param latentSize length of the noise vector z
+ * @param gWidth     generator width: channels of its last hidden layer; earlier layers double it
+ * @param dWidth     discriminator width: channels of its first layer; later layers double it
+ * @param batchNorm  BatchNorm in G (all hidden layers) and D (all but the first), as in the DCGAN paper
+ * @param numClasses {@code cgan}: number of classes; 0 takes it from the dataset, any other value must match it
+ */
+public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses) {
+
+    public static final List<String> TYPES = List.of("dcgan", "cgan");
+    /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
+    public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
+
+    public static ModelConfig defaults() {
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0);
+    }
+
+    void validate(String at, Problems p) {
+        p.check(TYPES.contains(type), at + ".type", "must be one of " + TYPES, type);
+        p.check(latentSize >= 1 && latentSize <= 4096, at + ".latent_size", "must be between 1 and 4096", latentSize);
+        p.check(gWidth >= 1 && gWidth <= 1024, at + ".g_width", "must be between 1 and 1024", gWidth);
+        p.check(dWidth >= 1 && dWidth <= 1024, at + ".d_width", "must be between 1 and 1024", dWidth);
+        p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gan.config;
+
+/**
+ * Optimisation. The length of a run is {@code steps} generator updates, or {@code epochs} passes over the data
+ * when {@code steps} is 0.
+ *
+ * @param batchSize      images per batch (real and fake batches each have this size)
+ * @param steps          generator updates to run (0 = use epochs)
+ * @param epochs         passes over the data (used when steps is 0)
+ * @param dSteps         discriminator updates per generator update
+ * @param labelSmoothing one-sided label smoothing: real images are labelled 1 - label_smoothing for D
+ * @param g              Adam for the generator
+ * @param d              Adam for the discriminator
+ */
+public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
+                             AdamConfig g, AdamConfig d) {
+
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults());
+    }
+
+    void validate(String at, Problems p) {
+        p.check(batchSize >= 2 && batchSize <= 4096, at + ".batch_size",
+                "must be between 2 and 4096 (BatchNorm needs at least 2 images)", batchSize);
+        p.check(steps >= 0, at + ".steps", "must be >= 0 (0 = train for training.epochs)", steps);
+        p.check(epochs >= 0, at + ".epochs", "must be >= 0", epochs);
+        if (steps == 0 && epochs == 0) {
+            p.add(at + ".steps", "training.steps and training.epochs are both 0: set one of them > 0");
+        }
+        p.check(dSteps >= 1 && dSteps <= 100, at + ".d_steps", "must be between 1 and 100", dSteps);
+        p.check(labelSmoothing >= 0 && labelSmoothing < 0.5, at + ".label_smoothing",
+                "must be >= 0 and < 0.5 (real label = 1 - label_smoothing)", labelSmoothing);
+        g.validate(at + ".g", p);
+        d.validate(at + ".d", p);
+    }
+}

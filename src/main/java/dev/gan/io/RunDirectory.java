@@ -1,0 +1,69 @@
+package dev.gan.io;
+
+import dev.gan.UserException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The folder a training run writes: {@code <runs_dir>/<name>-NNN/} with the resolved config, the command line, a
+ * log, metrics, image grids, the loss plot and checkpoints. Numbers are never reused, so a new run never writes into
+ * an old one.
+ */
+public record RunDirectory(Path root) {
+    public static final String CONFIG = "config.yaml";
+    public static final String COMMAND = "command.txt";
+    public static final String LOG = "log.txt";
+    public static final String METRICS = "metrics.csv";
+    public static final String REALS = "reals.png";
+    public static final String LOSS_PLOT = "loss.png";
+    public static final String CLASSES = "classes.txt";
+
+    /** Creates the next free {@code <name>-NNN} under {@code runsDir}. */
+    public static RunDirectory create(Path runsDir, String name) {
+        try {
+            Files.createDirectories(runsDir);
+        } catch (IOException e) {
+            throw new UserException(runsDir + ": cannot create the runs folder (" + e.getMessage() + "); set output.runs_dir");
+        }
+        for (int i = 1; i < 100_000; i++) {
+            Path candidate = runsDir.resolve(String.format("%s-%03d", name, i));
+            if (Files.exists(candidate)) continue;
+            try {
+                Files.createDirectory(candidate);   // atomic: two runs started at once get different numbers
+                RunDirectory run = new RunDirectory(candidate);
+                Files.createDirectories(run.samples());
+                Files.createDirectories(run.checkpoints());
+                return run;
+            } catch (FileAlreadyExistsException e) {
+                // taken between the check and the create: try the next number
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new UserException(runsDir + ": no free run number for " + name + "; clean up old runs");
+    }
+
+    public Path file(String name) {
+        return root.resolve(name);
+    }
+
+    public Path samples() {
+        return root.resolve("samples");
+    }
+
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
+
+    public Path sampleGrid(long step) {
+        return samples().resolve(String.format("step-%06d.png", step));
+    }
+
+    public String name() {
+        return root.getFileName().toString();
+    }
+}

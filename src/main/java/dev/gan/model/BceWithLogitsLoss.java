@@ -1,0 +1,73 @@
+package dev.gan.model;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+
+/**
+ * Binary cross-entropy on D's logit (identity activation): loss = softplus(z) - y z, gradient sigmoid(z) - y.
+ * DL4J's LossBinaryXENT on a sigmoid clips probabilities at 1e-5, so once D is confident the generator's gradient
+ * vanishes; on logits it never does (shared/DL4J-NOTES.md section 4).
+ *
+ * <p>It also remembers the mean of sigmoid(z) of the last batch it scored: that is D(x) or D(G(z)) for the
+ * console, read without a second forward pass. Serialized by class name in discriminator checkpoints.
+ */
+public class BceWithLogitsLoss implements ILossFunction {
+    @JsonIgnore
+    private transient double lastMeanProbability = Double.NaN;
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
+        INDArray z = fn.getActivation(preOutput.dup(), true);
+        lastMeanProbability = Transforms.sigmoid(z, true).meanNumber().doubleValue();
+        // softplus(z) - y*z, written as max(z,0) - y*z + log(1 + exp(-|z|)) so it never overflows
+        INDArray loss = Transforms.relu(z, true).subi(labels.mul(z))
+                .addi(Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0), false));
+        if (mask != null) loss.muli(mask);
+        return loss.sum(1);
+    }
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask, boolean average) {
+        double s = computeScoreArray(labels, preOutput, fn, mask).sumNumber().doubleValue();
+        return average ? s / labels.size(0) : s;
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
+        INDArray z = fn.getActivation(preOutput.dup(), true);
+        INDArray dLdz = Transforms.sigmoid(z, true).subi(labels);
+        if (mask != null) dLdz.muli(mask);
+        return fn.backprop(preOutput.dup(), dLdz).getFirst();
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation fn,
+                                                          INDArray mask, boolean average) {
+        return new Pair<>(computeScore(labels, preOutput, fn, mask, average), computeGradient(labels, preOutput, fn, mask));
+    }
+
+    /** Mean sigmoid(logit) of the batch last scored: D's average "real" probability. */
+    @JsonIgnore
+    public double lastMeanProbability() {
+        return lastMeanProbability;
+    }
+
+    @Override
+    public String name() {
+        return "BceWithLogitsLoss";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BceWithLogitsLoss;
+    }
+
+    @Override
+    public int hashCode() {
+        return BceWithLogitsLoss.class.hashCode();
+    }
+}

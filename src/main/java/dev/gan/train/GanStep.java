@@ -1,0 +1,109 @@
+package dev.gan.train;
+
+import dev.gan.model.BceWithLogitsLoss;
+import dev.gan.model.EpsCapture;
+import dev.gan.model.GanModels;
+import dev.gan.model.GanShape;
+import dev.gan.model.Labels;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One GAN update on two separate DL4J graphs, as pytorch/examples dcgan does it:
+ * <ol>
+ *   <li>D step: D on the real batch (label 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
+ *       on its own, on the detached fake batch (label 0); the two gradients are added and D's Adam runs once.</li>
+ *   <li>G step: D (not updated) scores the same fakes against label 1 - the non-saturating loss - and the
+ *       gradient it sends back to its input, captured by {@link EpsCapture}, is what {@code G.fit} propagates
+ *       through G with G's own Adam.</li>
+ * </ol>
+ * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2).
+ */
+public final class GanStep {
+    private final ComputationGraph g;
+    private final ComputationGraph d;
+    private final GanShape shape;
+    private final EpsCapture inputGradient;
+    private final BceWithLogitsLoss dLoss;
+    private final float realLabel;
+    private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+    private INDArray realGradient;
+    private INDArray ones, zeros, realTargets;
+
+    public GanStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing) {
+        this.g = g;
+        this.d = d;
+        this.shape = shape;
+        this.inputGradient = GanModels.inputGradient(d);
+        this.dLoss = GanModels.discriminatorLoss(d);
+        this.realLabel = (float) (1.0 - labelSmoothing);
+        // Adam state must exist before the first manual update, and outside any workspace
+        d.getUpdater(true);
+    }
+
+    /**
+     * One discriminator update on a real batch and the fakes G makes from {@code z}; returns the fakes' inputs for
+     * the generator step that follows.
+     */
+    public Fakes discriminatorStep(INDArray real, int[] realLabels, INDArray z, int[] fakeLabels, StepTimes times) {
+        int b = (int) real.size(0);
+        targets(b);
+        long t0 = System.nanoTime();
+        INDArray fake = g.outputSingle(true, Labels.generatorInputs(shape, z, fakeLabels));
+        long t1 = System.nanoTime();
+
+        d.setInputs(Labels.discriminatorInputs(shape, real, realLabels));
+        d.setLabels(realTargets);
+        d.computeGradientAndScore();
+        double lossReal = d.score();
+        double dReal = dLoss.lastMeanProbability();
+        INDArray grad = d.gradient().gradient();
+        if (realGradient == null) realGradient = grad.dup();
+        else realGradient.assign(grad);
+
+        d.setInputs(Labels.discriminatorInputs(shape, fake, fakeLabels));
+        d.setLabels(zeros);
+        d.computeGradientAndScore();
+        double lossFake = d.score();
+        double dFake = dLoss.lastMeanProbability();
+        Gradient total = d.gradient();
+        total.gradient().addi(realGradient);
+        // the updater turns the summed minibatch gradient into Adam's update in place (dividing by b)
+        d.getUpdater().update(total, d.getIterationCount(), d.getEpochCount(), b, noWorkspaces);
+        d.params().subi(total.gradient());
+        BaseOptimizer.incrementIterationCount(d, 1);
+        long t2 = System.nanoTime();
+        if (times != null) times.add(t1 - t0, t2 - t1, 0, 0);
+        return new Fakes(z, fakeLabels, fake, lossReal + lossFake, dReal, dFake);
+    }
+
+    /** The generator update for the fakes of the last discriminator step. */
+    public StepStats generatorStep(Fakes f, StepTimes times) {
+        long t0 = System.nanoTime();
+        d.setInputs(Labels.discriminatorInputs(shape, f.images, f.labels));
+        d.setLabels(ones);
+        d.computeGradientAndScore();   // D in training mode; its parameters are not touched
+        double lossG = d.score();
+        INDArray dLossDFake = inputGradient.captured();
+        long t1 = System.nanoTime();
+        g.fit(Labels.generatorInputs(shape, f.z, f.labels), new INDArray[]{dLossDFake});
+        long t2 = System.nanoTime();
+        if (times != null) times.add(0, 0, t1 - t0, t2 - t1);
+        return new StepStats(f.lossD, lossG, f.dReal, f.dFake);
+    }
+
+    private void targets(int b) {
+        if (ones != null && ones.size(0) == b) return;
+        ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
+        zeros = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
+        realTargets = Nd4j.valueArrayOf(new long[]{b, 1}, realLabel);
+    }
+
+    /** A fake batch and what the discriminator step measured on it. */
+    public record Fakes(INDArray z, int[] labels, INDArray images, double lossD, double dReal, double dFake) {
+    }
+}

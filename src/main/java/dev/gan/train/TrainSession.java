@@ -1,0 +1,207 @@
+package dev.gan.train;
+
+import dev.gan.UserException;
+import dev.gan.config.ConfigLoader;
+import dev.gan.config.ExperimentConfig;
+import dev.gan.data.Datasets;
+import dev.gan.data.ImageSet;
+import dev.gan.io.AtomicFiles;
+import dev.gan.io.Checkpoints;
+import dev.gan.io.RunDirectory;
+import dev.gan.io.RunLog;
+import dev.gan.model.GanModels;
+import dev.gan.model.GanShape;
+import dev.gan.train.listeners.CheckpointWriter;
+import dev.gan.train.listeners.DivergenceGuard;
+import dev.gan.train.listeners.MetricsListener;
+import dev.gan.train.listeners.Progress;
+import dev.gan.train.listeners.SampleGrids;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up a training run - new from a config, or resumed from a checkpoint - and runs it: data, networks, run
+ * directory, listeners, and a clean stop on Ctrl-C (the current step finishes and a checkpoint is written).
+ */
+public final class TrainSession {
+    private TrainSession() {
+    }
+
+    /**
+     * How the caller wants the run reported.
+     *
+     * @param console     where lines go (besides log.txt)
+     * @param progressBar draw a progress bar (terminals only)
+     * @param commandLine the command as typed, for command.txt
+     */
+    public record Options(PrintStream console, boolean progressBar, String commandLine) {
+    }
+
+    public record Result(RunDirectory dir, long step, long totalSteps, TrainingListener.Outcome outcome, double seconds) {
+    }
+
+    /** The two networks of a config, untrained. */
+    public record Networks(ComputationGraph generator, ComputationGraph discriminator) {
+        public static Networks build(ExperimentConfig cfg, GanShape shape) {
+            return new Networks(GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed()),
+                    GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1));
+        }
+    }
+
+    /** What the networks must look like for this config and dataset; checks CGAN's classes against the data. */
+    public static GanShape shapeFor(ExperimentConfig cfg, ImageSet data) {
+        int classes = 0;
+        if ("cgan".equals(cfg.model().type())) {
+            if (!data.labelled()) {
+                throw new UserException(data.source() + ": has no labels, and model.type cgan needs them: set "
+                        + "data.labels (idx) or sort the images into one sub-folder per class (folder)");
+            }
+            classes = data.numClasses();
+            int want = cfg.model().numClasses();
+            if (want > 0 && want != classes) {
+                throw new UserException("model.num_classes is " + want + " but " + data.source() + " has " + classes
+                        + " classes; set model.num_classes to " + classes + ", or to 0 to take it from the data");
+            }
+            if (classes < 2) {
+                throw new UserException(data.source() + ": has " + classes + " class; a CGAN needs at least 2");
+            }
+        }
+        return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
+    }
+
+    /** Starts a new run in a new run directory under {@code output.runs_dir}. */
+    public static Result start(ExperimentConfig cfg, Options options) {
+        Backend.init();
+        ImageSet data = Datasets.load(cfg.data());
+        GanShape shape = shapeFor(cfg, data);
+        Networks nets = Networks.build(cfg, shape);
+        RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
+        return run(cfg, dir, data, shape, nets, 0, 0, 0, options);
+    }
+
+    /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
+    public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
+        Backend.init();
+        ImageSet data = Datasets.load(cfg.data());
+        GanShape shape = shapeFor(cfg, data);
+        return run(cfg, dir, data, shape, Networks.build(cfg, shape), 0, 0, 0, options);
+    }
+
+    /**
+     * Resumes from a checkpoint file or a run directory's latest checkpoint. {@code sets} may change how long the
+     * run goes and what it writes, not what it is: model, data, seed, batch size and D steps are fixed.
+     */
+    public static Result resume(Path target, List<String> sets, Options options) {
+        Backend.init();
+        Path file = Checkpoints.resolve(target);
+        String source = file + "!config.yaml";
+        Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
+        ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), source, List.of());
+        ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), source, sets);
+        if (!cfg.model().equals(saved.model()) || !cfg.data().equals(saved.data()) || cfg.seed() != saved.seed()
+                || cfg.training().batchSize() != saved.training().batchSize()
+                || cfg.training().dSteps() != saved.training().dSteps()) {
+            throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run keeps its model, data, "
+                    + "seed, training.batch_size and training.d_steps; to change them start a new run with --config");
+        }
+        ImageSet data = Datasets.load(cfg.data());
+        GanShape shape = shapeFor(cfg, data);
+        if (!shape.equals(ck.state().shape())) {
+            throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()
+                    + " now gives " + shape + "; restore the original dataset");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
+                ? new RunDirectory(parent.getParent())
+                : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
+        var st = ck.state();
+        return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), st.step(), st.epoch(),
+                st.batchesDrawn(), options);
+    }
+
+    private static Result run(ExperimentConfig cfg, RunDirectory dir, ImageSet data, GanShape shape, Networks nets,
+                              long step, long epoch, long batchesDrawn, Options options) {
+        String yaml = ConfigLoader.toYaml(cfg);
+        AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
+        appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
+        if (shape.conditional()) {
+            AtomicFiles.writeString(dir.file(RunDirectory.CLASSES), String.join("\n", numbered(data.classNames())) + "\n");
+        }
+        try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
+            TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
+                    data, dir, log, step, epoch, batchesDrawn);
+            log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
+            log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s", data.count(), data.channels(),
+                    data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : ""));
+            log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s", cfg.model().type(),
+                    nets.generator().numParams(), nets.discriminator().numParams(), Backend.init()));
+            log.info(String.format(Locale.ROOT, "training: %d steps of batch %d (%.1f epochs of %d batches)",
+                    run.totalSteps(), cfg.training().batchSize(),
+                    run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
+                    run.sampler().batchesPerEpoch()));
+            List<TrainingListener> listeners = new ArrayList<>();
+            listeners.add(new DivergenceGuard());
+            listeners.add(new MetricsListener(options.progressBar() ? new Progress(options.console()) : null));
+            listeners.add(new SampleGrids());
+            listeners.add(new CheckpointWriter());
+            long t0 = System.nanoTime();
+            TrainingListener.Outcome outcome = withStopOnInterrupt(run, () -> new Trainer(run, listeners, null).run());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.info(String.format(Locale.ROOT, "%s at step %d/%d after %.1f s; samples in %s, checkpoints in %s",
+                    outcome == TrainingListener.Outcome.COMPLETED ? "done" : "stopped", run.step(), run.totalSteps(),
+                    seconds, dir.samples(), dir.checkpoints()));
+            return new Result(dir, run.step(), run.totalSteps(), outcome, seconds);
+        }
+    }
+
+    /** Ctrl-C asks the loop to stop after the current step and waits (up to 2 minutes) for its final checkpoint. */
+    private static TrainingListener.Outcome withStopOnInterrupt(TrainingRun run,
+                                                                java.util.function.Supplier<TrainingListener.Outcome> body) {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.requestStop();
+            try {
+                done.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gan-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return body.get();
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and has been released
+            }
+        }
+    }
+
+    private static List<String> numbered(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) out.add(i + "\t" + names.get(i));
+        return out;
+    }
+
+    private static void appendLine(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

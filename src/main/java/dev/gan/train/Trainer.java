@@ -1,0 +1,68 @@
+package dev.gan.train;
+
+import dev.gan.data.BatchSampler;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * The training loop, kept plain: draw batches, run {@link GanStep}, tell the listeners. Everything else a run does
+ * (console, metrics, grids, checkpoints, health checks) is a {@link TrainingListener}.
+ */
+public final class Trainer {
+    private final TrainingRun run;
+    private final GanStep step;
+    private final List<TrainingListener> listeners;
+    private final StepTimes times;
+
+    public Trainer(TrainingRun run, List<TrainingListener> listeners, StepTimes times) {
+        this.run = run;
+        this.listeners = List.copyOf(listeners);
+        this.times = times;
+        this.step = new GanStep(run.generator(), run.discriminator(), run.shape(),
+                run.config().training().labelSmoothing());
+    }
+
+    public TrainingListener.Outcome run() {
+        TrainingListener.Outcome outcome = TrainingListener.Outcome.FAILED;
+        try {
+            for (TrainingListener l : listeners) l.onStart(run);
+            while (run.step() < run.totalSteps() && !run.stopRequested()) {
+                long t0 = System.nanoTime();
+                StepStats stats = oneStep();
+                run.completeStep();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                for (TrainingListener l : listeners) l.onStep(run, stats, seconds);
+            }
+            outcome = run.step() >= run.totalSteps() ? TrainingListener.Outcome.COMPLETED : TrainingListener.Outcome.STOPPED;
+        } finally {
+            for (TrainingListener l : listeners) {
+                try {
+                    l.onEnd(run, outcome);
+                } catch (RuntimeException e) {
+                    if (outcome != TrainingListener.Outcome.FAILED) throw e;
+                    // already failing: report the first error, not a follow-up
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /** Generator step number {@code run.step() + 1}: d_steps discriminator updates, then one generator update. */
+    StepStats oneStep() {
+        int b = run.config().training().batchSize();
+        long seed = run.config().seed();
+        GanStep.Fakes fakes = null;
+        for (int k = 0; k < run.config().training().dSteps(); k++) {
+            long index = run.batchesDrawn();
+            BatchSampler.Batch batch = run.sampler().batch(index);
+            // noise is a function of the batch number: a resumed run draws exactly what the original would have
+            INDArray z = Noise.normal(seed, index, b, run.shape().latentSize());
+            fakes = step.discriminatorStep(batch.images(), batch.labels(), z, batch.labels(), times);
+            run.advance(batch.epoch(), index + 1);
+        }
+        StepStats stats = step.generatorStep(fakes, times);
+        if (times != null) times.countStep();
+        return stats;
+    }
+}

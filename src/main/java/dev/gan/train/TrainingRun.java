@@ -1,0 +1,146 @@
+package dev.gan.train;
+
+import dev.gan.config.ExperimentConfig;
+import dev.gan.data.BatchSampler;
+import dev.gan.data.ImageSet;
+import dev.gan.io.CheckpointState;
+import dev.gan.io.RunDirectory;
+import dev.gan.io.RunLog;
+import dev.gan.model.GanShape;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The state of one training run that the loop advances and listeners read: config, networks, data, counters.
+ * The counters ({@link #step()}, {@link #batchesDrawn()}) plus the seed are the whole random state of a run.
+ */
+public final class TrainingRun {
+    private final ExperimentConfig config;
+    private final String configYaml;
+    private final GanShape shape;
+    private final List<String> classNames;
+    private final ComputationGraph generator;
+    private final ComputationGraph discriminator;
+    private final ImageSet data;
+    private final BatchSampler sampler;
+    private final RunDirectory dir;
+    private final RunLog log;
+    private final long totalSteps;
+    private final long startStep;
+    private long step;
+    private long epoch;
+    private long batchesDrawn;
+    private volatile boolean stopRequested;
+
+    TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
+                ComputationGraph generator, ComputationGraph discriminator, ImageSet data, RunDirectory dir, RunLog log,
+                long step, long epoch, long batchesDrawn) {
+        this.config = config;
+        this.configYaml = configYaml;
+        this.shape = shape;
+        this.classNames = List.copyOf(classNames);
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.data = data;
+        this.sampler = new BatchSampler(data, config.training().batchSize(), config.seed());
+        this.dir = dir;
+        this.log = log;
+        this.step = step;
+        this.startStep = step;
+        this.epoch = epoch;
+        this.batchesDrawn = batchesDrawn;
+        this.totalSteps = totalSteps(config, sampler.batchesPerEpoch());
+    }
+
+    /** steps, or epochs x the generator steps one epoch of batches allows. */
+    public static long totalSteps(ExperimentConfig c, int batchesPerEpoch) {
+        if (c.training().steps() > 0) return c.training().steps();
+        return Math.max(1, (long) c.training().epochs() * batchesPerEpoch / c.training().dSteps());
+    }
+
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    public String configYaml() {
+        return configYaml;
+    }
+
+    public GanShape shape() {
+        return shape;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public ComputationGraph generator() {
+        return generator;
+    }
+
+    public ComputationGraph discriminator() {
+        return discriminator;
+    }
+
+    public ImageSet data() {
+        return data;
+    }
+
+    BatchSampler sampler() {
+        return sampler;
+    }
+
+    public RunDirectory dir() {
+        return dir;
+    }
+
+    public RunLog log() {
+        return log;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** The step this session started from (0 for a new run, the checkpoint's step for a resumed one). */
+    public long startStep() {
+        return startStep;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long batchesDrawn() {
+        return batchesDrawn;
+    }
+
+    void advance(long epochOfLastBatch, long batches) {
+        this.epoch = epochOfLastBatch;
+        this.batchesDrawn = batches;
+    }
+
+    void completeStep() {
+        step++;
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** What a checkpoint of this run at the current step records besides the networks. */
+    public CheckpointState checkpointState() {
+        return new CheckpointState(dev.gan.io.Checkpoints.FORMAT_VERSION, Version.get(), step, epoch, batchesDrawn,
+                config.seed(), config.model().type(), shape, classNames, Instant.now().toString());
+    }
+}

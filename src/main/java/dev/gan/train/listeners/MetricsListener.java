@@ -1,0 +1,85 @@
+package dev.gan.train.listeners;
+
+import dev.gan.io.LossPlot;
+import dev.gan.io.MetricsLog;
+import dev.gan.io.RunDirectory;
+import dev.gan.train.StepStats;
+import dev.gan.train.TrainingListener;
+import dev.gan.train.TrainingRun;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every {@code output.log_every} steps: one console/log line and one {@code metrics.csv} row carrying the same
+ * numbers (means over the interval), then {@code loss.png} redrawn from the file.
+ */
+public final class MetricsListener implements TrainingListener {
+    public static final List<String> COLUMNS = List.of("step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z",
+            "sec_per_step", "img_per_s", "elapsed_s");
+    private MetricsLog metrics;
+    private final Progress progress;
+    private double sumD, sumG, sumDx, sumDgz, sumSeconds, elapsed;
+    private int n;
+
+    public MetricsListener(Progress progress) {
+        this.progress = progress;
+    }
+
+    @Override
+    public void onStart(TrainingRun run) {
+        metrics = MetricsLog.open(run.dir().file(RunDirectory.METRICS), COLUMNS, run.step());
+        elapsed = lastElapsed(run);
+        if (progress != null) progress.start(run);
+    }
+
+    private static double lastElapsed(TrainingRun run) {
+        double[] e = MetricsLog.read(run.dir().file(RunDirectory.METRICS)).get("elapsed_s");
+        return e == null || e.length == 0 ? 0 : e[e.length - 1];
+    }
+
+    @Override
+    public void onStep(TrainingRun run, StepStats s, double seconds) {
+        sumD += s.lossD();
+        sumG += s.lossG();
+        sumDx += s.dReal();
+        sumDgz += s.dFake();
+        sumSeconds += seconds;
+        elapsed += seconds;
+        n++;
+        if (progress != null) progress.step(run, s);
+        if (run.step() % run.config().output().logEvery() == 0 || run.step() == run.totalSteps()) flush(run);
+    }
+
+    private void flush(TrainingRun run) {
+        if (n == 0) return;
+        double sps = sumSeconds / n;
+        double imgs = run.config().training().batchSize() / sps;
+        Map<String, Number> row = new LinkedHashMap<>();
+        row.put("step", run.step());
+        row.put("epoch", run.epoch());
+        row.put("loss_d", sumD / n);
+        row.put("loss_g", sumG / n);
+        row.put("d_x", sumDx / n);
+        row.put("d_g_z", sumDgz / n);
+        row.put("sec_per_step", sps);
+        row.put("img_per_s", imgs);
+        row.put("elapsed_s", elapsed);
+        metrics.append(row);
+        run.log().info(String.format(Locale.ROOT,
+                "[%d/%d] epoch %d  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.3f s/step  %.0f img/s",
+                run.step(), run.totalSteps(), run.epoch(), sumD / n, sumG / n, sumDx / n, sumDgz / n, sps, imgs));
+        LossPlot.write(metrics.file(), run.dir().file(RunDirectory.LOSS_PLOT), LossPlot.TRAINING);
+        sumD = sumG = sumDx = sumDgz = sumSeconds = 0;
+        n = 0;
+    }
+
+    @Override
+    public void onEnd(TrainingRun run, Outcome outcome) {
+        if (outcome != Outcome.FAILED) flush(run);
+        if (progress != null) progress.close(run);
+        if (metrics != null) metrics.close();
+    }
+}
