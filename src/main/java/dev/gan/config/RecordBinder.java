@@ -144,15 +144,13 @@ final class RecordBinder {
     /** " (did you mean training.g.lr?)" for the closest known key, or "" when nothing is close. */
     String suggestion(String unknown) {
         String leaf = unknown.substring(unknown.lastIndexOf('.') + 1);
-        String best = knownPaths.stream()
-                .min(Comparator.comparingInt((String k) -> distance(k, unknown))
-                        .thenComparingInt(k -> k.endsWith("." + leaf) ? 0 : 1))
-                .orElse(null);
+        // the right key in the wrong section ("training.lr") is the commonest slip: name every place it exists
+        List<String> sameLeaf = knownPaths.stream().filter(k -> k.endsWith("." + leaf) || k.equals(leaf)).toList();
+        if (!sameLeaf.isEmpty()) return " (did you mean " + String.join(" or ", sameLeaf) + "?)";
+        String best = knownPaths.stream().min(Comparator.comparingInt((String k) -> distance(k, unknown))).orElse(null);
         if (best != null && distance(best, unknown) <= Math.max(2, unknown.length() / 4)) {
             return " (did you mean " + best + "?)";
         }
-        List<String> sameLeaf = knownPaths.stream().filter(k -> k.endsWith("." + leaf) || k.equals(leaf)).toList();
-        if (!sameLeaf.isEmpty()) return " (did you mean " + String.join(" or ", sameLeaf) + "?)";
         String parent = unknown.contains(".") ? unknown.substring(0, unknown.lastIndexOf('.')) : "";
         List<String> siblings = knownPaths.stream()
                 .filter(k -> parent.isEmpty() ? !k.contains(".") : k.startsWith(parent + ".") && k.indexOf('.', parent.length() + 1) < 0)

@@ -1,0 +1,145 @@
+package dev.gan.config;
+
+import dev.gan.UserException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One fixture per failure mode, each with its exact message: the wording is part of the interface. */
+class ConfigLoaderTest {
+    private static final Path DIR = Path.of("src/test/resources/config");
+
+    private static String error(String fixture, String... sets) {
+        return assertThrows(UserException.class, () -> ConfigLoader.load(DIR.resolve(fixture), List.of(sets))).getMessage();
+    }
+
+    private static String f(String name) {
+        return DIR.resolve(name).toString();
+    }
+
+    @Test
+    void typoGetsSuggestion() {
+        assertEquals(f("typo.yaml") + ":4: unknown key model.latent_sise (did you mean model.latent_size?)", error("typo.yaml"));
+    }
+
+    @Test
+    void unknownKeyNamesTheKeysItMayHaveMeant() {
+        assertEquals(f("unknown-key.yaml") + ":4: unknown key training.lr (did you mean training.g.lr or training.d.lr?)",
+                error("unknown-key.yaml"));
+    }
+
+    @Test
+    void wrongType() {
+        assertEquals(f("wrong-type.yaml") + ":3: training.batch_size must be a whole number (got \"sixty-four\")",
+                error("wrong-type.yaml"));
+    }
+
+    @Test
+    void outOfRange() {
+        assertEquals(f("out-of-range.yaml") + ":5: training.g.lr must be > 0 and < 1 (got -0.001)", error("out-of-range.yaml"));
+    }
+
+    @Test
+    void allProblemsAreReportedTogether() {
+        String msg = error("several.yaml");
+        assertEquals(List.of(
+                f("several.yaml") + ":6: data.channels must be 1 (grayscale) or 3 (RGB) (got 2)",
+                f("several.yaml") + ":3: training.batch_size must be between 2 and 4096 (BatchNorm needs at least 2 images) (got 1)",
+                f("several.yaml") + ":4: training.d_steps must be between 1 and 100 (got 0)"), msg.lines().toList());
+    }
+
+    @Test
+    void malformedYaml() {
+        String msg = error("malformed.yaml");
+        assertTrue(msg.startsWith(f("malformed.yaml") + ":5: malformed YAML: "), msg);
+        assertEquals(1, msg.lines().count(), msg);
+    }
+
+    @Test
+    void emptyFile() {
+        assertEquals(f("empty.yaml") + ": the file is empty; a config needs data, model and training sections "
+                + "(start from configs/dcgan.yaml)", error("empty.yaml"));
+    }
+
+    @Test
+    void missingFile() {
+        assertEquals(f("nope.yaml") + ": no such file; give the path of a config, e.g. configs/dcgan.yaml", error("nope.yaml"));
+    }
+
+    @Test
+    void jsonByExtensionWithLines() {
+        assertEquals(f("bad.json") + ":4: training.steps must be >= 0 (0 = train for training.epochs) (got -5)", error("bad.json"));
+    }
+
+    @Test
+    void setWithoutEquals() {
+        assertEquals("--set training.g.lr: expected key.path=value, e.g. --set training.g.lr=1e-4",
+                error("out-of-range.yaml", "training.g.lr"));
+    }
+
+    @Test
+    void setUnknownKeyIsCheckedLikeTheFile() {
+        assertEquals("--set training.lr=1e-4: unknown key training.lr (did you mean training.g.lr or training.d.lr?)",
+                error("typo.yaml", "training.lr=1e-4").lines()
+                        .filter(l -> l.startsWith("--set training.lr")).findFirst().orElse(""));
+    }
+
+    @Test
+    void setBadValueNamesTheFlag() {
+        assertEquals("--set training.g.lr=-1: training.g.lr must be > 0 and < 1 (got -1.0)",
+                assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),
+                        List.of("training.g.lr=-1"))).getMessage());
+    }
+
+    @Test
+    void setIntoAValueIsAnError() {
+        assertEquals("--set name.x=1: name is a single value, not a section, so it has no key x",
+                assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),
+                        List.of("name.x=1"))).getMessage());
+    }
+
+    @Test
+    void setOverridesAndDefaultsFill(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("c.yaml");
+        Files.writeString(file, "name: small\ntraining:\n  g:\n    lr: 2e-4\n");
+        ExperimentConfig c = ConfigLoader.load(file, List.of("training.d.lr=1e-4", "model.batch_norm=false"));
+        assertEquals(2e-4, c.training().g().lr());            // YAML 1.1 reads 2e-4 as text; still a number here
+        assertEquals(1e-4, c.training().d().lr());
+        assertEquals(false, c.model().batchNorm());
+        assertEquals(ModelConfig.defaults().latentSize(), c.model().latentSize());
+    }
+
+    @Test
+    void resolvedYamlLoadsBackToTheSameConfig() {
+        ExperimentConfig c = ConfigLoader.load(Path.of("configs/dcgan.yaml"), List.of("training.steps=7"));
+        assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c), "resolved", List.of()));
+    }
+
+    @Test
+    void everyShippedConfigLoads() throws Exception {
+        try (var files = Files.list(Path.of("configs"))) {
+            for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ConfigLoader.load(p, List.of());
+            }
+        }
+    }
+
+    @Test
+    void everyKeyOfShippedConfigsIsCommented() throws Exception {
+        try (var files = Files.list(Path.of("configs"))) {
+            for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                for (String line : Files.readAllLines(p)) {
+                    if (line.matches("\\s*[a-z_]+:.*") && !line.trim().startsWith("#")) {
+                        assertTrue(line.contains("#"), p + ": key without a comment: " + line);
+                    }
+                }
+            }
+        }
+    }
+}

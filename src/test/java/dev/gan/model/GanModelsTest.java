@@ -1,0 +1,68 @@
+package dev.gan.model;
+
+import dev.gan.config.AdamConfig;
+import dev.gan.config.ModelConfig;
+import dev.gan.train.Backend;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GanModelsTest {
+    @BeforeAll
+    static void init() {
+        Backend.init();
+    }
+
+    @ParameterizedTest(name = "{0}x{0}x{1}, {2} classes")
+    @CsvSource({"28,1,0", "32,3,0", "64,3,0", "28,1,10", "64,3,4"})
+    void generatorAndDiscriminatorShapes(int size, int channels, int classes) {
+        ModelConfig m = new ModelConfig(classes > 0 ? "cgan" : "dcgan", 16, 8, 8, true, 0);
+        GanShape shape = new GanShape(channels, size, 16, classes);
+        ComputationGraph g = GanModels.generator(m, shape, AdamConfig.defaults(), 1);
+        ComputationGraph d = GanModels.discriminator(m, shape, AdamConfig.defaults(), 2);
+        int b = 3;
+        int[] labels = {0, classes > 1 ? 1 : 0, 0};
+        INDArray z = Nd4j.randn(DataType.FLOAT, b, 16);
+        INDArray img = g.output(false, Labels.generatorInputs(shape, z, labels))[0];
+        assertArrayEquals(new long[]{b, channels, size, size}, img.shape());
+        assertTrue(img.maxNumber().doubleValue() <= 1 && img.minNumber().doubleValue() >= -1, "tanh range");
+        INDArray logit = d.output(false, Labels.discriminatorInputs(shape, img, labels))[0];
+        assertArrayEquals(new long[]{b, 1}, logit.shape());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"28,2", "32,3", "64,4"})
+    void depthFollowsImageSize(int size, int stride2Layers) {
+        assertEquals(stride2Layers, GanModels.upsamplings(size));
+    }
+
+    @org.junit.jupiter.api.Test
+    void benchmarkSpecDcgan28HasTheDocumentedWidths() {
+        GanShape shape = new GanShape(1, 28, 100, 0);
+        ComputationGraph g = GanModels.generator(ModelConfig.defaults(), shape, AdamConfig.defaults(), 1);
+        ComputationGraph d = GanModels.discriminator(ModelConfig.defaults(), shape, AdamConfig.defaults(), 1);
+        // G: Dense(100 -> 128*7*7) + BN, ConvT(128->64) + BN, ConvT(64->1); D: Conv(1->64), Conv(64->128) + BN, Dense(6272->1)
+        assertEquals(100L * 6272 + 4 * 6272 + 128L * 64 * 16 + 4 * 64 + 64L * 16 + 1, g.numParams());
+        assertEquals(16L * 64 + 64 + 64L * 128 * 16 + 4 * 128 + 6272 + 1, d.numParams());
+    }
+
+    @org.junit.jupiter.api.Test
+    void labelEncodings() {
+        INDArray oneHot = Labels.oneHot(new int[]{2, 0}, 3);
+        assertArrayEquals(new long[]{2, 3}, oneHot.shape());
+        assertArrayEquals(new float[]{0, 0, 1, 1, 0, 0}, oneHot.data().asFloat());
+        INDArray maps = Labels.maps(new int[]{1}, 3, 4);
+        assertArrayEquals(new long[]{1, 3, 4, 4}, maps.shape());
+        assertEquals(16.0, maps.sumNumber().doubleValue());
+        assertEquals(16.0, maps.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(1)).sumNumber().doubleValue());
+    }
+}
