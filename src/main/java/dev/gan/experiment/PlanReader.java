@@ -190,6 +190,23 @@ public final class PlanReader {
         return sb.length() <= NAME_LENGTH ? sb.toString() : sb.substring(0, NAME_LENGTH);
     }
 
+    /** A plan value for "(got ...)": numbers as numbers, text quoted, lists and sections by kind. */
+    private static Object shown(JsonNode n) {
+        if (n.isNumber()) return n.numberValue();
+        if (n.isBoolean()) return n.booleanValue();
+        if (n.isArray()) return new Kind("a list");
+        if (n.isObject()) return new Kind("a section");
+        return n.asText();
+    }
+
+    /** Shown as is, where a string would be quoted. */
+    private record Kind(String name) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     /** A value as the user would write it: 0.0002 rather than 2.0E-4. */
     static String display(JsonNode v) {
         if (v.isFloatingPointNumber() && Double.isFinite(v.asDouble())) {
@@ -202,7 +219,7 @@ public final class PlanReader {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) return fallback;
         if (!n.isValueNode()) {
-            problems.check(false, key, "must be a single value", n.isArray() ? "a list" : "a section");
+            problems.check(false, key, "must be a single value", shown(n));
             return fallback;
         }
         return n.asText();
@@ -217,7 +234,7 @@ public final class PlanReader {
         }
         if (n.isObject()) return plan.section("base");
         if (!n.isTextual()) {
-            problems.check(false, "base", "must be the path of a config file or a section of config keys", n.asText());
+            problems.check(false, "base", "must be the path of a config file or a section of config keys", shown(n));
             return null;
         }
         Path dir = file.getParent();
@@ -234,14 +251,14 @@ public final class PlanReader {
         List<Setting> out = new ArrayList<>();
         if (section == null || section.isNull()) return out;
         if (!section.isObject()) {
-            problems.check(false, planPath, "must be a section of key: value lines", section.isArray() ? "a list" : section.asText());
+            problems.check(false, planPath, "must be a section of key: value lines", shown(section));
             return out;
         }
         flatten(section, "", planPath, out);
         for (Setting s : out) {
             if (!s.value().isValueNode()) {
                 problems.check(false, s.planPath(), "must be a single value; to try several values put the key under grid:",
-                        "a list");
+                        shown(s.value()));
             }
         }
         return out;
@@ -268,7 +285,7 @@ public final class PlanReader {
         JsonNode grid = root.get("grid");
         if (grid == null || grid.isNull()) return axes;
         if (!grid.isObject()) {
-            problems.check(false, "grid", "must be a section of key: [values] lines", grid.isArray() ? "a list" : grid.asText());
+            problems.check(false, "grid", "must be a section of key: [values] lines", shown(grid));
             return axes;
         }
         List<Setting> flat = new ArrayList<>();
@@ -276,12 +293,12 @@ public final class PlanReader {
         for (Setting s : flat) {
             if (!s.value().isArray() || s.value().isEmpty()) {
                 problems.check(false, s.planPath(), "must be a non-empty list of values, e.g. [1.0e-4, 2.0e-4]",
-                        s.value().isArray() ? "[]" : s.value().asText());
+                        s.value().isArray() ? "[]" : shown(s.value()));
                 continue;
             }
             for (int i = 0; i < s.value().size(); i++) {
                 if (!s.value().get(i).isValueNode()) {
-                    problems.check(false, s.planPath() + "." + i, "must be a single value", "a section");
+                    problems.check(false, s.planPath() + "." + i, "must be a single value", shown(s.value().get(i)));
                 }
             }
             axes.add(s);
@@ -295,14 +312,14 @@ public final class PlanReader {
         if (runs == null || runs.isNull()) return entries;
         if (!runs.isArray() || runs.isEmpty()) {
             problems.check(false, "runs", "must be a non-empty list of sections of key: value lines",
-                    runs.isArray() ? "[]" : runs.isObject() ? "a section" : runs.asText());
+                    runs.isArray() ? "[]" : shown(runs));
             return entries;
         }
         for (int i = 0; i < runs.size(); i++) {
             JsonNode entry = runs.get(i);
             if (!entry.isObject() || entry.isEmpty()) {
                 problems.check(false, "runs." + i, "must be a section of key: value lines, e.g. {training.g.lr: 1.0e-4}",
-                        entry.isObject() ? "{}" : entry.asText());
+                        entry.isObject() ? "{}" : shown(entry));
                 continue;
             }
             entries.add(singles(entry, "runs." + i));
@@ -316,7 +333,7 @@ public final class PlanReader {
         if (seeds == null || seeds.isNull()) return out;
         if (!seeds.isArray() || seeds.isEmpty()) {
             problems.check(false, "seeds", "must be a non-empty list of whole numbers, e.g. [1, 2, 3]",
-                    seeds.isArray() ? "[]" : seeds.asText());
+                    seeds.isArray() ? "[]" : shown(seeds));
             return out;
         }
         Set<Long> seen = new LinkedHashSet<>();
@@ -324,7 +341,7 @@ public final class PlanReader {
             JsonNode s = seeds.get(i);
             String path = "seeds." + i;
             if (!s.isIntegralNumber()) {
-                problems.check(false, path, "must be a whole number", s.isValueNode() ? s.asText() : "a section");
+                problems.check(false, path, "must be a whole number", shown(s));
             } else if (!seen.add(s.asLong())) {
                 problems.check(false, path, "appears twice in seeds", s.asLong());
             } else {

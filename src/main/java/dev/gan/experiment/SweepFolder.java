@@ -47,7 +47,12 @@ public record SweepFolder(Path root) {
             throw new UncheckedIOException(e);
         }
         candidates.sort(Comparator.comparingInt((Path p) -> number(numbered, p)).reversed());
-        JsonNode want = runsNode(plan);
+        JsonNode want;
+        try {
+            want = JSON.readTree(JSON.writeValueAsString(runsNode(plan)));   // numbers typed as a read file types them
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         for (Path p : candidates) {
             try {
                 if (want.equals(JSON.readTree(p.resolve(SWEEP).toFile()).get("runs"))) return new SweepFolder(p);
