@@ -1,5 +1,6 @@
 package dev.gan.experiment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gan.config.ExperimentConfig;
 
 import java.util.Map;
@@ -21,5 +22,14 @@ public record PlannedRun(int index, String name, Map<String, String> overrides, 
         StringBuilder sb = new StringBuilder();
         overrides.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
         return sb.toString();
+    }
+
+    /** Adds {@code run}, {@code overrides} and {@code seed} to a JSON object (sweep.json, --json). */
+    public ObjectNode describe(ObjectNode into) {
+        into.put("run", name);
+        ObjectNode o = into.putObject("overrides");
+        overrides.forEach(o::put);
+        into.put("seed", seed);
+        return into;
     }
 }

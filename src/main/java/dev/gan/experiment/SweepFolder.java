@@ -117,12 +117,7 @@ public record SweepFolder(Path root) {
     static ArrayNode runsNode(SweepPlan plan) {
         ArrayNode runs = JsonNodeFactory.instance.arrayNode();
         for (PlannedRun r : plan.runs()) {
-            ObjectNode n = runs.addObject();
-            n.put("name", r.name());
-            ObjectNode o = n.putObject("overrides");
-            r.overrides().forEach(o::put);
-            n.put("seed", r.seed());
-            n.put("config", ConfigLoader.toYaml(r.config()));
+            r.describe(runs.addObject()).put("config", ConfigLoader.toYaml(r.config()));
         }
         return runs;
     }

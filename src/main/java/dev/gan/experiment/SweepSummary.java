@@ -215,12 +215,8 @@ public final class SweepSummary {
         else root.put("sort_by", plan.sortBy());
         var runs = root.putArray("runs");
         for (Row r : rows) {
-            ObjectNode n = runs.addObject();
-            n.put("run", r.run().name());
+            ObjectNode n = r.run().describe(runs.addObject());
             n.put("status", r.status().state());
-            ObjectNode o = n.putObject("overrides");
-            r.run().overrides().forEach(o::put);
-            n.put("seed", r.run().seed());
             n.put("steps", r.steps());
             n.put("wall_s", r.status().wallSeconds());
             put(n, "img_per_s", r.imgPerS());
@@ -242,13 +238,7 @@ public final class SweepSummary {
         root.put("name", plan.name());
         root.put("plan", plan.file().toString());
         var runs = root.putArray("runs");
-        for (PlannedRun r : plan.runs()) {
-            ObjectNode n = runs.addObject();
-            n.put("run", r.name());
-            ObjectNode o = n.putObject("overrides");
-            r.overrides().forEach(o::put);
-            n.put("seed", r.seed());
-        }
+        for (PlannedRun r : plan.runs()) r.describe(runs.addObject());
         return root;
     }
 
