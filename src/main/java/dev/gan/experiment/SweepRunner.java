@@ -44,7 +44,7 @@ public final class SweepRunner {
     private final SweepPlan plan;
     private final SweepFolder folder;
     private final Options options;
-    private final int threads;
+    private int threads;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private ExecutorService pool;
@@ -53,7 +53,6 @@ public final class SweepRunner {
         this.plan = plan;
         this.folder = folder;
         this.options = options;
-        this.threads = TrainProcess.threadsPerRun(options.parallel());
     }
 
     /** Runs what is left of the sweep and returns its summary as it stands at the end. */
@@ -73,10 +72,13 @@ public final class SweepRunner {
                 else if (s.state().equals(RunStatus.DONE)) done++;
                 else failed++;
             }
+            // the cores are shared by the runs that can go at once, not by more than there are
+            int atOnce = Math.min(options.parallel(), Math.max(1, todo.size()));
+            threads = TrainProcess.threadsPerRun(atOnce);
             options.log().printf(Locale.ROOT, "sweep %s: %d runs; %d done, %d to run%s; %d at a time, %d OpenMP "
                             + "thread%s each%n", folder.root(), plan.runs().size(), done, todo.size(),
                     failed > 0 ? ", " + failed + " failed (skipped; --retry-failed runs them again)" : "",
-                    Math.min(options.parallel(), Math.max(1, todo.size())), threads, threads == 1 ? "" : "s");
+                    atOnce, threads, threads == 1 ? "" : "s");
             SweepSummary.collect(plan, folder).write();
             pool = Executors.newFixedThreadPool(options.parallel());
             Thread hook = new Thread(this::stopAll, "gan-sweep-stop");

@@ -32,6 +32,19 @@ class SweepCommandTest {
     Path tmp;
 
     @Test
+    void help() {
+        TestRuns.Result r = gan("sweep", "--help");
+        assertEquals(0, r.exit(), r.toString());
+        for (String option : List.of("--plan", "--parallel", "--dry-run", "--retry-failed", "--new", "--json")) {
+            assertTrue(r.out().contains(option), option + " in " + r.out());
+        }
+        assertTrue(gan("--help").out().contains("sweep"));
+        TestRuns.Result none = gan("sweep");
+        assertEquals(2, none.exit());
+        assertTrue(none.err().startsWith("Missing required option: '--plan=FILE'"), none.err());
+    }
+
+    @Test
     void dryRunListsTheRunsAndCreatesNothing() throws Exception {
         Path plan = SweepPlans.write(tmp, "dry", "grid:\n  training.g.lr: [1.0e-4, 2.0e-4]\nseeds: [1, 2]\n");
         TestRuns.Result r = gan("sweep", "--plan", plan.toString(), "--dry-run");
