@@ -63,14 +63,14 @@ public final class DatasetExport {
     /** Writes {@code count} images (for a CGAN {@code perClass} of each chosen class) and the manifest. */
     static List<String> write(SampleModel model, ClassChoice classes, Format format, long count, long perClass, long seed,
                               int batchSize, Path dir, ProgressReport progress, PrintWarning warn) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UserException(dir + ": cannot create the export folder (" + e.getMessage() + ")");
+        OutputFiles.createDir(dir);
+        List<String> files;
+        if (format == Format.idx) {
+            files = idx(model, classes, count, seed, batchSize, dir, progress);
+            reportLeftovers(dir, p -> dir.equals(p.getParent()) && files.contains(p.getFileName().toString()), warn);
+        } else {
+            files = folder(model, classes, count, seed, batchSize, dir, progress, warn);
         }
-        List<String> files = format == Format.idx
-                ? idx(model, classes, count, seed, batchSize, dir, progress)
-                : folder(model, classes, count, seed, batchSize, dir, progress, warn);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (int k : classes.indices()) counts.put(model.classNames().get(k), perClass);
         new Manifest(Version.get(), Instant.now().toString(), model.file().toAbsolutePath().toString(), model.step(),
@@ -150,7 +150,8 @@ public final class DatasetExport {
 
     /**
      * With --overwrite, files of an earlier export stay where they were (nothing is deleted), and a folder dataset
-     * would read their images too: say so. Streams the listing, so memory stays flat for big exports.
+     * would read their images too, or a label file may not match: say so. Streams the listing, so memory stays flat
+     * for big exports.
      */
     private static void reportLeftovers(Path dir, java.util.function.Predicate<Path> written, PrintWarning warn) {
         try (Stream<Path> s = Files.walk(dir)) {
@@ -163,8 +164,8 @@ public final class DatasetExport {
                     });
             if (others[0] > 0) {
                 warn.warn(dir + " holds " + others[0] + " other files that this export did not write (e.g. "
-                        + dir.relativize(example[0]) + "); they were left in place, and a folder dataset would include "
-                        + "the images among them");
+                        + dir.relativize(example[0]) + "); they were left in place: they are not part of this "
+                        + "export, but a folder dataset would read the images among them");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

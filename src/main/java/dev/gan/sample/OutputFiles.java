@@ -42,11 +42,24 @@ public final class OutputFiles {
         }
     }
 
+    /** Creates the output folder, turning a failure (a file in the way, no permission) into one line. */
+    static void createDir(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserException(dir + ": is a file, not a folder; give --out a folder");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserException(dir + ": cannot create the output folder (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); choose another --out");
+        }
+    }
+
     /** An export folder must be new or empty, unless {@code overwrite} (which then replaces only what it writes). */
     static void requireEmpty(Path dir, boolean overwrite) {
         if (overwrite || !Files.exists(dir)) return;
         if (!Files.isDirectory(dir)) {
-            throw new UserException(dir + ": is a file, not a folder; give --out a folder for the exported dataset");
+            throw new UserException(dir + ": is a file, not a folder; give --out a folder");
         }
         try (Stream<Path> s = Files.list(dir)) {
             if (s.findAny().isPresent()) {

@@ -43,6 +43,7 @@ public final class Sampler {
                 Path file = dir.resolve(String.format(Locale.ROOT, "grid-%dx%d-%s%s.png", rc[0], rc[1], tag,
                         classes.fileTag(model)));
                 OutputFiles.requireFree(List.of(file), request.overwrite());
+                OutputFiles.createDir(dir);
                 t0 = System.nanoTime();
                 long n = GridImage.write(model, classes, rc[0], rc[1], seed, batch, file);
                 result = new Result(file, n, seconds(t0));
@@ -51,6 +52,7 @@ public final class Sampler {
             case COUNT -> {
                 long count = request.count();
                 OutputFiles.requireFree(SingleImages.files(model, classes, count, seed, dir), request.overwrite());
+                OutputFiles.createDir(dir);
                 t0 = System.nanoTime();
                 SingleImages.write(model, classes, count, seed, batch, dir,
                         ProgressReport.to(console, count, terminal, "sample"));
@@ -65,6 +67,7 @@ public final class Sampler {
                         classes.fileTag(model));
                 Path strip = dir.resolve(name + ".png"), gif = dir.resolve(name + ".gif");
                 OutputFiles.requireFree(List.of(strip, gif), request.overwrite());
+                OutputFiles.createDir(dir);
                 t0 = System.nanoTime();
                 long n = Interpolation.write(model, classes, seeds, request.interpolate(), batch, strip, gif);
                 result = new Result(strip, n, seconds(t0));

@@ -125,7 +125,26 @@ class DatasetExportTest {
                         tmp.resolve("x").toString()));
         assertEquals("--export idx: give --per-class N (images of each class)",
                 sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--out", tmp.resolve("x").toString()));
+        assertEquals("--export idx: 3000000 images of 28x28 make an IDX file over 2 GB, which gan cannot read back; "
+                        + "export fewer images or use --export folder",
+                sampleError("--checkpoint", dc.toString(), "--export", "idx", "--count", "3000000", "--out",
+                        tmp.resolve("x").toString()));
         assertFalse(Files.exists(tmp.resolve("x")), "a refused export creates nothing");
+    }
+
+    @Test
+    void rgbExportsAreFoldersOfColourPngs() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "rgb", "");
+        assertEquals(0, TestRuns.gan("train", "--config", cfg.toString(), "--set", "training.steps=1",
+                "--set", "data.channels=3").exit());
+        Path run = tmp.resolve("runs/rgb-001");
+        assertEquals("--export idx: IDX files hold grayscale images and " + run.resolve("checkpoints/step-000001.zip")
+                        + " makes RGB images (3 channels); use --export folder",
+                sampleError("--checkpoint", run.toString(), "--export", "idx", "--count", "4"));
+        sample("--checkpoint", run.toString(), "--export", "folder", "--count", "4");
+        BufferedImage img = png(run.resolve("generated/folder-step000001-seed1/000003.png"));
+        assertEquals(3, img.getRaster().getNumBands());
+        assertEquals(SIZE, img.getHeight());
     }
 
     @Test
@@ -145,5 +164,16 @@ class DatasetExportTest {
         assertTrue(Files.exists(out.resolve("Bag/keep.png")));
         assertTrue(r.out().contains("WARNING: " + out + " holds 2 other files that this export did not write"), r.out());
         assertTrue(Files.exists(out.resolve("Bag/000001.png")));
+
+        // IDX: the earlier export's label file would not match an unlabelled export written over it
+        Path idx = tmp.resolve("idx");
+        sample("--checkpoint", CGAN.toString(), "--export", "idx", "--per-class", "1", "--out", idx.toString());
+        Path dc = SampleFixtures.trainDcgan(tmp.resolve("train"));
+        TestRuns.Result over = sample("--checkpoint", dc.toString(), "--export", "idx", "--count", "3", "--out",
+                idx.toString(), "--overwrite");
+        assertTrue(over.out().contains("WARNING: " + idx + " holds 1 other files that this export did not write (e.g. "
+                + "labels-idx1-ubyte); they were left in place: they are not part of this export, but a folder dataset "
+                + "would read the images among them"), over.out());
+        assertTrue(Files.exists(idx.resolve("labels-idx1-ubyte")), "nothing is deleted");
     }
 }

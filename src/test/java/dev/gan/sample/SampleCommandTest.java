@@ -112,6 +112,10 @@ class SampleCommandTest {
         assertEquals(file + ": already exists; gan sample replaces files only with --overwrite (or choose another "
                 + "--out or --seed)", sampleError("--checkpoint", dcgan.toString(), "--grid", "2", "--out", tmp.toString()));
         sample("--checkpoint", dcgan.toString(), "--grid", "2", "--out", tmp.toString(), "--overwrite");
+        assertEquals(file + ": is a file, not a folder; give --out a folder",
+                sampleError("--checkpoint", dcgan.toString(), "--count", "2", "--out", file.toString()));
+        assertEquals(file + ": is a file, not a folder; give --out a folder",
+                sampleError("--checkpoint", dcgan.toString(), "--export", "idx", "--count", "2", "--out", file.toString()));
     }
 
     @Test
