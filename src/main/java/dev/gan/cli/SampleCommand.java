@@ -45,15 +45,16 @@ final class SampleCommand implements Callable<Integer> {
     Integer interpolate;
 
     @Option(names = "--export", paramLabel = "folder|idx",
-            description = "Write a labelled dataset: image folders (one sub-folder per class) or IDX files, "
-                    + "with manifest.json.")
+            description = "Write a labelled dataset, with a manifest: image folders (one sub-folder per class) "
+                    + "or IDX files.")
     DatasetExport.Format export;
 
     @Option(names = "--per-class", paramLabel = "N", description = "With --export on a CGAN: images of each class.")
     Integer perClass;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default <run dir>/generated, or "
-            + "./generated for a checkpoint outside a run; an export gets its own sub-folder).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: generated/ in the run "
+            + "directory, or in the working directory for a checkpoint outside a run; an export gets its own "
+            + "sub-folder there).")
     Path out;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64",
