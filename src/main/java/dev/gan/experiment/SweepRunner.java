@@ -75,8 +75,9 @@ public final class SweepRunner {
             // the cores are shared by the runs that can go at once, not by more than there are
             int atOnce = Math.min(options.parallel(), Math.max(1, todo.size()));
             threads = TrainProcess.threadsPerRun(atOnce);
-            options.log().printf(Locale.ROOT, "sweep %s: %d runs; %d done, %d to run%s; %d at a time, %d OpenMP "
-                            + "thread%s each%n", folder.root(), plan.runs().size(), done, todo.size(),
+            options.log().printf(Locale.ROOT, "sweep %s: %d run%s; %d done, %d to run%s; %d at a time, %d OpenMP "
+                            + "thread%s each%n", folder.root(), plan.runs().size(), plan.runs().size() == 1 ? "" : "s",
+                    done, todo.size(),
                     failed > 0 ? ", " + failed + " failed (skipped; --retry-failed runs them again)" : "",
                     atOnce, threads, threads == 1 ? "" : "s");
             SweepSummary.collect(plan, folder).write();
@@ -187,7 +188,7 @@ public final class SweepRunner {
         }
         if (!running.isEmpty()) {
             options.log().println("gan sweep: stopping " + running.size() + " run" + (running.size() == 1 ? "" : "s")
-                    + " after their current step (checkpoints are written; run the sweep again to resume)");
+                    + " after the current step (checkpoints are written; run the sweep again to resume)");
         }
         running.forEach(Process::destroy);
         awaitPool(TimeUnit.MINUTES.toMillis(STOP_WAIT_MINUTES));
