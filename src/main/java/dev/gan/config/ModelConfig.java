@@ -11,15 +11,19 @@ import java.util.List;
  * @param dWidth     discriminator width: channels of its first layer; later layers double it
  * @param batchNorm  BatchNorm in G (all hidden layers) and D (all but the first), as in the DCGAN paper
  * @param numClasses {@code cgan}: number of classes; 0 takes it from the dataset, any other value must match it
+ * @param dBatchNorm BatchNorm in D (when batch_norm is on); off, D scores each image on its own instead of
+ *                   relative to the rest of its batch
+ * @param dDropout   dropout probability after each of D's hidden layers (0 = none)
  */
-public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses) {
+public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
+                          boolean dBatchNorm, double dDropout) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
     public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0);
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0);
     }
 
     void validate(String at, Problems p) {
@@ -27,6 +31,7 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
         p.check(latentSize >= 1 && latentSize <= 4096, at + ".latent_size", "must be between 1 and 4096", latentSize);
         p.check(gWidth >= 1 && gWidth <= 1024, at + ".g_width", "must be between 1 and 1024", gWidth);
         p.check(dWidth >= 1 && dWidth <= 1024, at + ".d_width", "must be between 1 and 1024", dWidth);
+        p.check(dDropout >= 0 && dDropout < 1, at + ".d_dropout", "must be >= 0 and < 1 (a drop probability)", dDropout);
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
     }
 }

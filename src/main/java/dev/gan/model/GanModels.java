@@ -145,14 +145,18 @@ public final class GanModels {
         int width = m.dWidth();
         for (int i = 1; i <= n; i++) {
             String name = "d_conv" + i;
-            boolean norm = bn && i > 1;   // DCGAN: no BatchNorm on D's first layer
-            b.addLayer(name, new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(width)
-                    .activation(norm ? Activation.IDENTITY.getActivationFunction() : lrelu).hasBias(!norm).build(), prev);
+            boolean norm = bn && m.dBatchNorm() && i > 1;   // DCGAN: no BatchNorm on D's first layer
+            ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(width)
+                    .activation(norm ? Activation.IDENTITY.getActivationFunction() : lrelu).hasBias(!norm);
+            // DL4J applies a layer's dropout to its input: put it on the next layer so it acts on this one's output
+            if (m.dDropout() > 0 && i > 1) conv.dropOut(1 - m.dDropout());
+            b.addLayer(name, conv.build(), prev);
             prev = norm ? batchNorm(b, name + "_bn", lrelu, name) : name;
             width *= 2;
         }
-        b.addLayer(D_OUT, new OutputLayer.Builder(new BceWithLogitsLoss()).nOut(1).activation(Activation.IDENTITY)
-                .build(), prev);
+        OutputLayer.Builder out = new OutputLayer.Builder(new BceWithLogitsLoss()).nOut(1).activation(Activation.IDENTITY);
+        if (m.dDropout() > 0) out.dropOut(1 - m.dDropout());
+        b.addLayer(D_OUT, out.build(), prev);
         b.setOutputs(D_OUT);
         ComputationGraph d = new ComputationGraph(b.build());
         d.init();
