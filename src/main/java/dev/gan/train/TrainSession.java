@@ -12,7 +12,7 @@ import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.train.listeners.CheckpointWriter;
-import dev.gan.train.listeners.DivergenceGuard;
+import dev.gan.train.listeners.HealthWatch;
 import dev.gan.train.listeners.MetricsListener;
 import dev.gan.train.listeners.Progress;
 import dev.gan.train.listeners.SampleGrids;
@@ -152,7 +152,7 @@ public final class TrainSession {
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
             List<TrainingListener> listeners = new ArrayList<>();
-            listeners.add(new DivergenceGuard());
+            listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
             listeners.add(new MetricsListener(options.progressBar() ? new Progress(options.console()) : null));
             listeners.add(new SampleGrids());
             listeners.add(new CheckpointWriter());
