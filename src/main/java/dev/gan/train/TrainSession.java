@@ -12,6 +12,7 @@ import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.train.listeners.CheckpointWriter;
+import dev.gan.train.listeners.EvalListener;
 import dev.gan.train.listeners.HealthWatch;
 import dev.gan.train.listeners.MetricsListener;
 import dev.gan.train.listeners.Progress;
@@ -153,7 +154,11 @@ public final class TrainSession {
                     run.sampler().batchesPerEpoch()));
             List<TrainingListener> listeners = new ArrayList<>();
             listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
-            listeners.add(new MetricsListener(options.progressBar() ? new Progress(options.console()) : null));
+            boolean eval = cfg.training().evalEvery() > 0;
+            MetricsListener metrics = new MetricsListener(options.progressBar() ? new Progress(options.console()) : null,
+                    eval ? EvalListener.COLUMNS : List.of(), eval ? EvalListener.PANELS : List.of());
+            listeners.add(metrics);
+            if (eval) listeners.add(new EvalListener(metrics));
             listeners.add(new SampleGrids());
             listeners.add(new CheckpointWriter());
             long t0 = System.nanoTime();

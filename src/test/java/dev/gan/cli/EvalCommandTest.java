@@ -116,6 +116,37 @@ class EvalCommandTest {
     }
 
     @Test
+    void evaluatesDuringTrainingAndKeepsTheBestCheckpoint() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "during", "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "training.eval_every=3", "--set",
+                "training.eval_classifier=" + classifier, "--set", "training.eval_samples=32");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("[3/6] eval on 32 samples: FID ") && r.out().contains("(best so far: checkpoints/best.zip)"),
+                r.out());
+        Path run = tmp.resolve("runs/during-001");
+        var m = dev.gan.io.MetricsLog.read(run.resolve("metrics.csv"));
+        double[] steps = m.get("step"), fid = m.get("fid");
+        java.util.List<Double> evalSteps = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.length; i++) if (Double.isFinite(fid[i])) evalSteps.add(steps[i]);
+        assertEquals(java.util.List.of(3.0, 6.0), evalSteps);
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints/best.zip")));
+        long bestStep = dev.gan.io.Checkpoints.readState(run.resolve("checkpoints/best.zip")).step();
+        double fid3 = 0, fid6 = 0;
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] == 3 && Double.isFinite(fid[i])) fid3 = fid[i];
+            if (steps[i] == 6 && Double.isFinite(fid[i])) fid6 = fid[i];
+        }
+        assertEquals(fid6 < fid3 ? 6 : 3, bestStep, "best.zip holds the lowest FID (" + fid3 + " at 3, " + fid6 + " at 6)");
+        assertEquals(4 * 320, javax.imageio.ImageIO.read(run.resolve("loss.png").toFile()).getHeight(),
+                "loss.png gains the two evaluation panels");
+
+        TestRuns.Result noClassifier = gan("train", "--config", cfg.toString(), "--set", "training.eval_every=3");
+        assertEquals(2, noClassifier.exit());
+        assertEquals("--set training.eval_every=3: training.eval_every needs training.eval_classifier: a classifier "
+                + "file from gan classifier train (or set eval_every to 0)", noClassifier.err().strip());
+    }
+
+    @Test
     void errorsSayWhatToDo() throws Exception {
         TestRuns.Result noClassifier = gan("eval", "--images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz");
         assertEquals(2, noClassifier.exit());
