@@ -128,6 +128,10 @@ public final class TrainSession {
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         var st = ck.state();
+        // the networks come back with the learning rates they were saved with; the advice after a divergence is to
+        // resume with lower ones, so --set training.g.lr / training.d.lr must reach the restored updaters
+        if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
+        if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
         return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), st.step(), st.epoch(),
                 st.batchesDrawn(), options);
     }

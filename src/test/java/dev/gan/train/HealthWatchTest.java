@@ -73,11 +73,31 @@ class HealthWatchTest {
         assertEquals(List.of(Checkpoints.fileFor(run.dir().checkpoints(), 3)), Checkpoints.stepFiles(run.dir().checkpoints()),
                 "nothing is written for the diverged step, the end of the run included");
 
-        TestRuns.Result resumed = gan("train", "--resume", root.toString());
+        // as the message advises: resume with a lower learning rate, which must reach the restored networks
+        TestRuns.Result resumed = gan("train", "--resume", root.toString(), "--set", "training.g.lr=1e-4");
         assertEquals(0, resumed.exit(), resumed.toString());
         assertTrue(resumed.out().contains("resuming " + root + " at step 3"), resumed.out());
         Checkpoints.Checkpoint last = Checkpoints.read(Checkpoints.fileFor(run.dir().checkpoints(), 6), false);
         assertFalse(BooleanIndexing.or(last.generator().params(), Conditions.notFinite()));
+        assertEquals(1e-4, last.generator().getLearningRate("g_up1"), 1e-12);
+        assertEquals(2e-4, last.discriminator().getLearningRate("d_conv1"), 1e-12);
+    }
+
+    @Test
+    void aHugeLearningRateSaturatesDAndWatchStopEndsTheRun() throws Exception {
+        // no mocks: learning rates of 0.99 without BatchNorm make D win outright within a few steps
+        Path cfg = TestRuns.tinyConfig(tmp, "huge", "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "training.g.lr=0.99", "--set",
+                "training.d.lr=0.99", "--set", "model.batch_norm=false", "--set", "watch.window=10", "--set",
+                "watch.stop=true", "--set", "training.steps=40", "--set", "output.checkpoint_every=10");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().matches("step \\d+: D\\(x\\) (0\\.98\\d|0\\.99\\d|1\\.000) and D\\(G\\(z\\)\\) (0\\.01\\d|0\\.00\\d) on average over the last 10 "
+                + "steps: the discriminator wins outright[^\\n]*\\(stopped: watch\\.stop is true\\)\\s*"), r.toString());
+        assertTrue(r.out().contains("WARNING: step "), "the warning also reaches the console and log.txt");
+        int stoppedAt = Integer.parseInt(r.err().substring(5, r.err().indexOf(':')));
+        List<Path> left = Checkpoints.stepFiles(tmp.resolve("runs/huge-001/checkpoints"));
+        assertEquals(Checkpoints.fileFor(tmp.resolve("runs/huge-001/checkpoints"), stoppedAt / 10 * 10), left.get(left.size() - 1),
+                "the newest checkpoint is the last one before the stop");
     }
 
     @Test
