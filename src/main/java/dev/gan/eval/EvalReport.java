@@ -39,14 +39,7 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
     public ObjectNode toJson() {
         ObjectNode root = ClassifierFile.JSON.createObjectNode();
         ObjectNode s = root.putObject("scores");
-        s.put("fid", scores.fid());
-        s.put("kid", scores.kid());
-        s.put("inception_score", scores.inceptionScore());
-        s.put("precision", scores.precision());
-        s.put("recall", scores.recall());
-        s.put("coverage", scores.coverage());
-        s.put("entropy_nats", scores.entropy());
-        if (!Double.isNaN(scores.conditionalAccuracy())) s.put("conditional_accuracy", scores.conditionalAccuracy());
+        scores.named().forEach(s::put);
         if (!Double.isNaN(cas)) {
             s.put("cas", cas);
             s.put("cas_real_data_accuracy", protocol.classifierAccuracy());

@@ -16,4 +16,18 @@ package dev.gan.eval;
  */
 public record Scores(double fid, double kid, double inceptionScore, double precision, double recall, double coverage,
                      double entropy, double conditionalAccuracy, int[] classCounts) {
+
+    /** Names of the scalar scores, as in gan eval's JSON and the metrics.csv columns of evaluation during training. */
+    public static final java.util.List<String> NAMES = java.util.List.of("fid", "kid", "inception_score", "precision",
+            "recall", "coverage", "entropy_nats", "conditional_accuracy");
+
+    /** The scalar scores by name; conditional accuracy only when measured. */
+    public java.util.Map<String, Double> named() {
+        double[] v = {fid, kid, inceptionScore, precision, recall, coverage, entropy, conditionalAccuracy};
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isNaN(v[i])) out.put(NAMES.get(i), v[i]);
+        }
+        return out;
+    }
 }

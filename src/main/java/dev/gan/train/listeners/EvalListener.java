@@ -15,10 +15,8 @@ import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Every {@code training.eval_every} steps: gan eval's metrics on {@code training.eval_samples} samples (always the
@@ -29,12 +27,11 @@ import java.util.Map;
  */
 public final class EvalListener implements TrainingListener {
     public static final String BEST = "best.zip";
-    public static final List<String> COLUMNS = List.of("fid", "kid", "is", "precision", "recall", "coverage",
-            "entropy", "cond_acc");
+    public static final List<String> COLUMNS = Scores.NAMES;
     public static final List<LossPlot.Panel> PANELS = List.of(
             new LossPlot.Panel("FID on the domain classifier's features (lower is better)", "FID", List.of("fid")),
             new LossPlot.Panel("Sample quality and coverage (higher is better)", "share",
-                    List.of("precision", "recall", "coverage", "cond_acc")));
+                    List.of("precision", "recall", "coverage", "conditional_accuracy")));
     private final MetricsListener metrics;
     private Evaluation evaluation;
     private double bestFid = Double.POSITIVE_INFINITY;
@@ -65,16 +62,7 @@ public final class EvalListener implements TrainingListener {
         EvalSamples.Generated g = EvalSamples.generate(run.generator(), run.shape(),
                 run.config().training().evalSamples(), run.config().seed(), run.config().training().batchSize());
         Scores s = evaluation.score(g.images(), g.labels());
-        Map<String, Number> row = new LinkedHashMap<>();
-        row.put("fid", s.fid());
-        row.put("kid", s.kid());
-        row.put("is", s.inceptionScore());
-        row.put("precision", s.precision());
-        row.put("recall", s.recall());
-        row.put("coverage", s.coverage());
-        row.put("entropy", s.entropy());
-        if (!Double.isNaN(s.conditionalAccuracy())) row.put("cond_acc", s.conditionalAccuracy());
-        metrics.record(run, row);
+        metrics.record(run, s.named());
         boolean best = s.fid() < bestFid;
         run.log().info(String.format(Locale.ROOT, "[%d/%d] eval on %d samples: FID %.3f  KID %.4f  IS %.3f  "
                         + "precision %.3f  recall %.3f  coverage %.2f%s%s", run.step(), run.totalSteps(),
