@@ -32,12 +32,11 @@ public record ClassifierInfo(int formatVersion, String ganVersion, String create
                              double testHoldout, int testCount, double testAccuracy) {
     public static final int FORMAT_VERSION = 1;
 
-    /** "the reference data's 20% hold-out (2,000 images)" or "all 10,000 reference images". */
+    /** "a 20% hold-out of FILE (2,000 images)" or "all of FILE (10,000 images)". */
     public String testDescription() {
+        String where = referenceData.images() != null ? referenceData.images() : referenceData.path();
         return testHoldout > 0
-                ? String.format(java.util.Locale.ROOT, "a %.0f%% hold-out of %s (%,d images)", 100 * testHoldout,
-                referenceData.images() != null ? referenceData.images() : referenceData.path(), testCount)
-                : String.format(java.util.Locale.ROOT, "all of %s (%,d images)",
-                referenceData.images() != null ? referenceData.images() : referenceData.path(), testCount);
+                ? String.format(java.util.Locale.ROOT, "a %.0f%% hold-out of %s (%,d images)", 100 * testHoldout, where, testCount)
+                : String.format(java.util.Locale.ROOT, "all of %s (%,d images)", where, testCount);
     }
 }
