@@ -16,7 +16,7 @@ package dev.gan.config;
 public record WatchConfig(int window, double saturation, double collapseRatio, int every, boolean stop) {
 
     public static WatchConfig defaults() {
-        return new WatchConfig(200, 0.02, 0.25, 50, false);
+        return new WatchConfig(200, 0.01, 0.25, 50, false);
     }
 
     void validate(String at, Problems p) {

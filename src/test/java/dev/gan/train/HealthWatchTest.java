@@ -129,6 +129,11 @@ class HealthWatchTest {
                 + "checkpoint before this started: gan train --resume " + run.dir().root() + " --set ...\n", console());
         for (int i = 0; i < 5; i++) watch.onStep(run, winning, 0.1);
         assertEquals(1, count(console(), "WARNING"), "warned once per episode");
+        // hovering at the threshold (means 0.9875-0.99, not clearly below 1 - 2 x 0.01) is the same episode
+        StepStats borderline = new StepStats(0.05, 6.0, 0.985, 0.004);
+        for (int i = 0; i < 3; i++) watch.onStep(run, borderline, 0.1);
+        for (int i = 0; i < 4; i++) watch.onStep(run, winning, 0.1);
+        assertEquals(1, count(console(), "WARNING"), "no warning for each crossing of the threshold");
         for (int i = 0; i < 4; i++) watch.onStep(run, healthy, 0.1);
         for (int i = 0; i < 4; i++) watch.onStep(run, winning, 0.1);
         assertEquals(2, count(console(), "WARNING"), "a new episode warns again");

@@ -26,7 +26,9 @@ import java.util.stream.IntStream;
  *       generator learns nothing;</li>
  *   <li>the fixed-noise samples' spread far below the real images': mode collapse.</li>
  * </ul>
- * The last two warn once per episode (console and log.txt), or stop the run when {@code watch.stop} is set.
+ * The last two warn once per episode (console and log.txt), or stop the run when {@code watch.stop} is set; an
+ * episode ends when the condition has clearly passed (the means twice the margin away from 1 and 0; a spread back
+ * above twice the threshold), so a value hovering at a threshold does not warn on every crossing.
  * Must come first among the listeners so that nothing is written for a diverged step.
  */
 public final class HealthWatch implements TrainingListener {
@@ -83,7 +85,9 @@ public final class HealthWatch implements TrainingListener {
                     + "last checkpoint before this started: gan train --resume %s --set ...",
                     run.step(), x, gz, w.window(), run.dir().root()));
         }
-        saturatedWarned = saturated;
+        // a mean hovering at the threshold must not warn on every crossing: the episode ends when it is clearly over
+        if (saturated) saturatedWarned = true;
+        else if (x < 1 - 2 * w.saturation() || gz > 2 * w.saturation()) saturatedWarned = false;
     }
 
     private void checkDiversity(TrainingRun run, WatchConfig w) {
@@ -98,7 +102,8 @@ public final class HealthWatch implements TrainingListener {
                     + "from an earlier checkpoint: gan train --resume %s --set ...",
                     run.step(), spread, 100 * spread / realSpread, realSpread, run.dir().root()));
         }
-        collapseWarned = collapsed;
+        if (collapsed) collapseWarned = true;
+        else if (spread >= 2 * w.collapseRatio() * realSpread) collapseWarned = false;   // clearly recovered
     }
 
     private static void alarm(TrainingRun run, WatchConfig w, String message) {
