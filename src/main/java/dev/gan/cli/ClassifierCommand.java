@@ -27,14 +27,18 @@ final class ClassifierCommand implements Runnable {
     @ParentCommand
     Gan root;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(root.out);
+        spec.commandLine().usage(root.out);
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train a small CNN on a labelled dataset (the data section of a training config) and save "
-                    + "it with its protocol: FILE.zip and FILE.json (dataset fingerprint, test accuracy).",
+            description = {"Train the domain classifier on a labelled dataset.",
+                    "A small CNN on the data section of a training config, saved with its protocol: FILE.zip and "
+                            + "FILE.json (dataset fingerprint, test accuracy).",
                     "The test images are never trained on: give the dataset's separate training split with "
                             + "--train-images/--train-labels, or 20% of the config's data is held out."})
     static final class Train implements Callable<Integer> {

@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gan eval}: FID, KID, IS, precision/recall, coverage (and for CGANs conditional accuracy and CAS). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Score a checkpoint's generator (or any set of images) against real images through a domain "
-                + "classifier: FID, KID, Inception-style score, k-NN precision/recall, class coverage and entropy; "
+        description = {"Score a checkpoint's samples (or any images): FID, KID, IS, precision/recall, coverage.",
+                "Compares with real images through a domain classifier: FID, KID, Inception-style score, k-NN precision/recall, class coverage and entropy; "
                 + "for CGANs also conditional accuracy and CAS. Prints the numbers and writes them with their "
                 + "protocol as JSON. See docs/evaluation.md."})
 final class EvalCommand implements Callable<Integer> {

@@ -188,7 +188,9 @@ class EvalCommandTest {
         TestRuns.Result train = gan("classifier", "train", "--help");
         assertEquals(0, train.exit());
         assertTrue(train.out().contains("--train-images") && train.out().contains("--epochs"), train.out());
-        assertEquals(0, gan("classifier").exit());
+        TestRuns.Result group = gan("classifier");
+        assertEquals(0, group.exit());
+        assertTrue(group.out().startsWith("Usage: gan classifier"), group.out());
     }
 
     static Path writeIdx(Path file, byte[] pixels, int count) throws Exception {
