@@ -43,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a run from its latest checkpoint (or the given checkpoint file).")
     Path resume;
 
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Train in this run directory (created if needed) instead of a new runs/<name>-NNN; "
+                    + "continues from its latest checkpoint if it has one (gan sweep runs each run this way).")
+    Path runDir;
+
     @Option(names = "--dry-run", description = "Print the resolved config and both network summaries, then exit.")
     boolean dryRun;
 
@@ -60,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainSession.Options options = new TrainSession.Options(root.out, terminal, root.commandLine());
         if (resume != null) {
             if (dryRun) throw new ParameterException(spec.commandLine(), "gan train: --dry-run goes with --config");
+            if (runDir != null) {
+                throw new ParameterException(spec.commandLine(), "gan train: --run-dir goes with --config; --resume "
+                        + "continues in the run directory of the checkpoint");
+            }
             return exitCode(TrainSession.resume(resume, sets, options));
         }
         ExperimentConfig cfg = ConfigLoader.load(config, sets);
@@ -67,6 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             dryRun(cfg);
             return Gan.OK;
         }
+        if (runDir != null) return exitCode(TrainSession.trainIn(cfg, runDir, options));
         return exitCode(TrainSession.start(cfg, options));
     }
 

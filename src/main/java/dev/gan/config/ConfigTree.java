@@ -89,8 +89,12 @@ public final class ConfigTree {
     private static void recordLines(ObjectMapper mapper, String text, Origins origins) {
         try (JsonParser p = mapper.getFactory().createParser(text)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.FIELD_NAME) {
-                    String pointer = p.getParsingContext().pathAsPointer().toString();
+                var ctx = p.getParsingContext();
+                // keys, and the items of lists (a sweep plan's values: grid.training.g.lr.1, runs.0)
+                var at = t == JsonToken.FIELD_NAME || (t.isScalarValue() && ctx.inArray()) ? ctx
+                        : t.isStructStart() && ctx.getParent() != null && ctx.getParent().inArray() ? ctx.getParent() : null;
+                if (at != null) {
+                    String pointer = at.pathAsPointer().toString();
                     origins.line(pointer.substring(1).replace('/', '.'), p.currentTokenLocation().getLineNr());
                 }
             }
@@ -104,7 +108,7 @@ public final class ConfigTree {
         for (String set : sets) {
             int eq = set.indexOf('=');
             String path = eq < 0 ? "" : set.substring(0, eq).trim();
-            if (eq < 0 || !path.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*")) {
+            if (eq < 0 || !isKeyPath(path)) {
                 throw new UserException("--set " + set + ": expected key.path=value, e.g. --set training.g.lr=1e-4");
             }
             String raw = set.substring(eq + 1);
@@ -115,21 +119,45 @@ public final class ConfigTree {
             } catch (JsonProcessingException e) {
                 value = YAML.getNodeFactory().textNode(raw);
             }
-            String[] parts = path.split("\\.");
-            ObjectNode at = root;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode child = at.get(parts[i]);
-                if (child == null) {
-                    child = at.putObject(parts[i]);
-                } else if (!child.isObject()) {
-                    String prefix = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
-                    throw new UserException("--set " + set + ": " + prefix + " is a single value, not a section, so it has no key " + parts[i + 1]);
-                }
-                at = (ObjectNode) child;
-            }
-            at.set(parts[parts.length - 1], value);
-            origins.override(path, "--set " + set);
+            set(path, value, "--set " + set);
         }
         return this;
+    }
+
+    /** True for a dotted key path such as {@code training.g.lr}. */
+    public static boolean isKeyPath(String path) {
+        return path.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+    }
+
+    /**
+     * Sets the key at a dotted path, creating sections on the way; {@code origin} is what messages about the key
+     * will start with (a flag, or {@code plan.yaml:12} for a sweep plan's value).
+     */
+    public ConfigTree set(String path, JsonNode value, String origin) {
+        String[] parts = path.split("\\.");
+        ObjectNode at = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = at.get(parts[i]);
+            if (child == null) {
+                child = at.putObject(parts[i]);
+            } else if (!child.isObject()) {
+                String prefix = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+                throw new UserException(origin + ": " + prefix + " is a single value, not a section, so it has no key " + parts[i + 1]);
+            }
+            at = (ObjectNode) child;
+        }
+        at.set(parts[parts.length - 1], value);
+        origins.override(path, origin);
+        return this;
+    }
+
+    /** An independent copy (a sweep applies each run's overrides to its own copy of the base). */
+    public ConfigTree copy() {
+        return new ConfigTree(root.deepCopy(), origins.copy());
+    }
+
+    /** The section under a top-level key as a tree of its own, keeping the lines of the file it came from. */
+    public ConfigTree section(String key) {
+        return new ConfigTree(((ObjectNode) root.get(key)).deepCopy(), origins.section(key));
     }
 }

@@ -40,6 +40,23 @@ public final class Origins {
         return fileName;
     }
 
+    /** An independent copy. */
+    public Origins copy() {
+        Origins c = new Origins(fileName);
+        c.lines.putAll(lines);
+        c.overrides.putAll(overrides);
+        return c;
+    }
+
+    /** The origins of the keys under {@code prefix}, with the prefix taken off (an inline section of a file). */
+    public Origins section(String prefix) {
+        Origins c = new Origins(fileName);
+        lines.forEach((p, l) -> {
+            if (p.startsWith(prefix + ".")) c.lines.put(p.substring(prefix.length() + 1), l);
+        });
+        return c;
+    }
+
     private static String parent(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? null : path.substring(0, dot);

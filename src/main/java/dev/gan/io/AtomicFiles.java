@@ -24,6 +24,18 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) {
+        write(target, writer, true);
+    }
+
+    /**
+     * Renamed into place like {@link #write} (never half a file under the name), but not forced to disk: for the
+     * thousands of small files of a dataset export, where a sync per file would cost more than making the image.
+     */
+    public static void writeUnsynced(Path target, Writer writer) {
+        write(target, writer, false);
+    }
+
+    private static void write(Path target, Writer writer, boolean sync) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
         try {
@@ -31,8 +43,10 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (sync) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -21,6 +21,11 @@ public final class ImageGrid {
     public static final int PAD = 2;
     private static final Color BACKGROUND = new Color(40, 40, 40);
 
+    static {
+        // ImageIO buffers each stream write in a temporary file unless told otherwise; images here are small
+        ImageIO.setUseCache(false);
+    }
+
     private ImageGrid() {
     }
 
@@ -105,8 +110,15 @@ public final class ImageGrid {
     }
 
     public static void writePng(BufferedImage img, Path file) {
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) throw new java.io.IOException("no PNG writer");
-        });
+        AtomicFiles.write(file, out -> png(img, out));
+    }
+
+    /** For the many images of an export: renamed into place, not synced to disk one by one. */
+    public static void writePngUnsynced(BufferedImage img, Path file) {
+        AtomicFiles.writeUnsynced(file, out -> png(img, out));
+    }
+
+    private static void png(BufferedImage img, java.io.OutputStream out) throws java.io.IOException {
+        if (!ImageIO.write(img, "png", out)) throw new java.io.IOException("no PNG writer");
     }
 }

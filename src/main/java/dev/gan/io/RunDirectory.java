@@ -24,27 +24,44 @@ public record RunDirectory(Path root) {
 
     /** Creates the next free {@code <name>-NNN} under {@code runsDir}. */
     public static RunDirectory create(Path runsDir, String name) {
+        return at(createNumbered(runsDir, name, "run", "output.runs_dir"));
+    }
+
+    /**
+     * Creates and returns the next free {@code <parent>/<name>-NNN}; {@code what} ("run", "sweep") and {@code key}
+     * (the setting that names {@code parent}) are for messages. Sweep folders are numbered the same way.
+     */
+    public static Path createNumbered(Path parent, String name, String what, String key) {
         try {
-            Files.createDirectories(runsDir);
+            Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new UserException(runsDir + ": cannot create the runs folder (" + e.getMessage() + "); set output.runs_dir");
+            throw new UserException(parent + ": cannot create the " + what + "s folder (" + e.getMessage() + "); set " + key);
         }
         for (int i = 1; i < 100_000; i++) {
-            Path candidate = runsDir.resolve(String.format("%s-%03d", name, i));
+            Path candidate = parent.resolve(String.format("%s-%03d", name, i));
             if (Files.exists(candidate)) continue;
             try {
                 Files.createDirectory(candidate);   // atomic: two runs started at once get different numbers
-                RunDirectory run = new RunDirectory(candidate);
-                Files.createDirectories(run.samples());
-                Files.createDirectories(run.checkpoints());
-                return run;
+                return candidate;
             } catch (FileAlreadyExistsException e) {
                 // taken between the check and the create: try the next number
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        throw new UserException(runsDir + ": no free run number for " + name + "; clean up old runs");
+        throw new UserException(parent + ": no free " + what + " number for " + name + "; clean up old " + what + "s");
+    }
+
+    /** A given folder as a run directory, created with its sub-folders if needed (sweeps place runs themselves). */
+    public static RunDirectory at(Path root) {
+        RunDirectory run = new RunDirectory(root);
+        try {
+            Files.createDirectories(run.samples());
+            Files.createDirectories(run.checkpoints());
+        } catch (IOException e) {
+            throw new UserException(root + ": cannot create the run directory (" + e.getMessage() + ")");
+        }
+        return run;
     }
 
     public Path file(String name) {

@@ -1,9 +1,7 @@
 package dev.gan.model;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
@@ -15,7 +13,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * <p>It also remembers the mean of sigmoid(z) of the last batch it scored: that is D(x) or D(G(z)) for the
  * console, read without a second forward pass. Serialized by class name in discriminator checkpoints.
  */
-public class BceWithLogitsLoss implements ILossFunction {
+public class BceWithLogitsLoss extends PerExampleLoss {
     @JsonIgnore
     private transient double lastMeanProbability = Double.NaN;
 
@@ -31,23 +29,11 @@ public class BceWithLogitsLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask, boolean average) {
-        double s = computeScoreArray(labels, preOutput, fn, mask).sumNumber().doubleValue();
-        return average ? s / labels.size(0) : s;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
         INDArray z = fn.getActivation(preOutput.dup(), true);
         INDArray dLdz = Transforms.sigmoid(z, true).subi(labels);
         if (mask != null) dLdz.muli(mask);
         return fn.backprop(preOutput.dup(), dLdz).getFirst();
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation fn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, fn, mask, average), computeGradient(labels, preOutput, fn, mask));
     }
 
     /** Mean sigmoid(logit) of the batch last scored: D's average "real" probability. */
@@ -59,15 +45,5 @@ public class BceWithLogitsLoss implements ILossFunction {
     @Override
     public String name() {
         return "BceWithLogitsLoss";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BceWithLogitsLoss;
-    }
-
-    @Override
-    public int hashCode() {
-        return BceWithLogitsLoss.class.hashCode();
     }
 }

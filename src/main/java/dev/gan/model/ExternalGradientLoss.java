@@ -1,9 +1,7 @@
 package dev.gan.model;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * The generator's "loss": its labels are dLoss/dImage computed by the discriminator, so {@code G.fit(z, dLdImage)}
@@ -12,17 +10,11 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *
  * <p>Serialized by class name inside every generator checkpoint: do not move or rename.
  */
-public class ExternalGradientLoss implements ILossFunction {
+public class ExternalGradientLoss extends PerExampleLoss {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
         return fn.backprop(preOutput.dup(), labels.dup()).getFirst();
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask, boolean average) {
-        double s = computeScoreArray(labels, preOutput, fn, mask).sumNumber().doubleValue();
-        return average ? s / labels.size(0) : s;
     }
 
     @Override
@@ -32,23 +24,7 @@ public class ExternalGradientLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation fn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, fn, mask, average), computeGradient(labels, preOutput, fn, mask));
-    }
-
-    @Override
     public String name() {
         return "ExternalGradientLoss";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ExternalGradientLoss;
-    }
-
-    @Override
-    public int hashCode() {
-        return ExternalGradientLoss.class.hashCode();
     }
 }

@@ -97,8 +97,12 @@ public final class GanModels {
             b.addLayer("g_fc", new DenseLayer.Builder().nIn(nIn).nOut((long) width * side * side)
                     .activation(bn ? Activation.IDENTITY.getActivationFunction() : relu).hasBias(!bn).build(), in);
             prev = "g_fc";
+            // Reshape to width x 7 x 7 *before* BatchNorm, so that it normalises per channel as in the DCGAN paper.
+            // Per-feature BatchNorm on the 6272 Dense outputs forces every pixel of the 7x7 map to vary across the
+            // batch (no position can stay background) and measurably gives speckled samples.
+            String next = bn ? "g_fc_bn" : "g_up1";
+            b.inputPreProcessor(next, new FeedForwardToCnnPreProcessor(side, side, width));
             if (bn) prev = batchNorm(b, "g_fc_bn", relu, prev);
-            b.inputPreProcessor("g_up1", new FeedForwardToCnnPreProcessor(side, side, width));
         } else {
             b.addLayer("g_proj", new Deconvolution2D.Builder(4, 4).stride(1, 1).padding(0, 0).nOut(width)
                     .activation(bn ? Activation.IDENTITY.getActivationFunction() : relu).hasBias(!bn).build(), in);

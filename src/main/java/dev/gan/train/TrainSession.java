@@ -117,6 +117,29 @@ public final class TrainSession {
             throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run keeps its model, data, "
                     + "seed, training.batch_size and training.d_steps; to change them start a new run with --config");
         }
+        return continueFrom(ck, cfg, options);
+    }
+
+    /**
+     * Trains in a given run directory, created if needed: from its latest checkpoint when it has one (which must be
+     * of this very config), from scratch otherwise. This is how a sweep starts and resumes each of its runs.
+     */
+    public static Result trainIn(ExperimentConfig cfg, Path root, Options options) {
+        RunDirectory dir = RunDirectory.at(root);
+        List<Path> checkpoints = Checkpoints.stepFiles(dir.checkpoints());
+        if (checkpoints.isEmpty()) return startIn(cfg, dir, options);
+        Backend.init();
+        Path file = checkpoints.get(checkpoints.size() - 1);
+        Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
+        if (!ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of()).equals(cfg)) {
+            throw new UserException(root + ": holds checkpoints of a run with another config; give the config it "
+                    + "was started with (" + dir.file(RunDirectory.CONFIG) + "), or another --run-dir");
+        }
+        return continueFrom(ck, cfg, options);
+    }
+
+    private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
+        Path file = ck.file();
         ImageSet data = Datasets.load(cfg.data());
         GanShape shape = shapeFor(cfg, data);
         if (!shape.equals(ck.state().shape())) {
@@ -130,6 +153,7 @@ public final class TrainSession {
         var st = ck.state();
         // the networks come back with the learning rates they were saved with; the advice after a divergence is to
         // resume with lower ones, so --set training.g.lr / training.d.lr must reach the restored updaters
+        ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
         return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), st.step(), st.epoch(),

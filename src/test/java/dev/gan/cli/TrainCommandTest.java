@@ -120,4 +120,22 @@ class TrainCommandTest {
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
+
+    @Test
+    void runDirTrainsThereAndContinuesOnlyItsOwnConfig() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "placed", "");
+        Path dir = tmp.resolve("sweep/run-a");
+        TestRuns.Result first = gan("train", "--config", cfg.toString(), "--run-dir", dir.toString(), "--set", "training.steps=2");
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("checkpoints/step-000002.zip")));
+        assertFalse(Files.exists(tmp.resolve("runs")), "nothing under output.runs_dir");
+        TestRuns.Result again = gan("train", "--config", cfg.toString(), "--run-dir", dir.toString(), "--set", "training.steps=2");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("resuming " + dir + " at step 2"), again.out());
+        TestRuns.Result other = gan("train", "--config", cfg.toString(), "--run-dir", dir.toString(), "--set", "training.steps=3");
+        assertEquals(2, other.exit());
+        assertEquals(dir + ": holds checkpoints of a run with another config; give the config it was started with ("
+                + dir.resolve("config.yaml") + "), or another --run-dir", other.err().strip());
+        assertEquals(2, gan("train", "--resume", dir.toString(), "--run-dir", dir.toString()).exit());
+    }
 }

@@ -49,8 +49,8 @@ class GanModelsTest {
         GanShape shape = new GanShape(1, 28, 100, 0);
         ComputationGraph g = GanModels.generator(ModelConfig.defaults(), shape, AdamConfig.defaults(), 1);
         ComputationGraph d = GanModels.discriminator(ModelConfig.defaults(), shape, AdamConfig.defaults(), 1);
-        // G: Dense(100 -> 128*7*7) + BN, ConvT(128->64) + BN, ConvT(64->1); D: Conv(1->64), Conv(64->128) + BN, Dense(6272->1)
-        assertEquals(100L * 6272 + 4 * 6272 + 128L * 64 * 16 + 4 * 64 + 64L * 16 + 1, g.numParams());
+        // G: Dense(100 -> 128*7*7) + BN per channel, ConvT(128->64) + BN, ConvT(64->1); D: Conv(1->64), Conv(64->128) + BN, Dense(6272->1)
+        assertEquals(100L * 6272 + 4 * 128 + 128L * 64 * 16 + 4 * 64 + 64L * 16 + 1, g.numParams());
         assertEquals(16L * 64 + 64 + 64L * 128 * 16 + 4 * 128 + 6272 + 1, d.numParams());
     }
 

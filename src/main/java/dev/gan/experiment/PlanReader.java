@@ -1,0 +1,374 @@
+package dev.gan.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gan.UserException;
+import dev.gan.config.ConfigLoader;
+import dev.gan.config.ConfigTree;
+import dev.gan.config.ExperimentConfig;
+import dev.gan.config.Origins;
+import dev.gan.config.Problems;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a sweep plan (YAML or JSON) through the config funnel and expands it into runs: {@code runs:} entries x the
+ * {@code grid:} cross product x {@code seeds:}, each on top of the base config and the common {@code set:} keys.
+ * Every run's merged config is bound and validated here, before anything is created; a bad value is reported with
+ * the plan line it came from and the runs it spoils.
+ */
+public final class PlanReader {
+    static final List<String> KEYS = List.of("name", "base", "set", "grid", "runs", "seeds", "sort_by", "sort_order",
+            "sweeps_dir");
+    /** More runs than this is a typo in a grid rather than an experiment a 2-core machine would finish. */
+    static final int MAX_RUNS = 1000;
+    private static final int NAME_LENGTH = 80;
+
+    /** One key the plan sets: its config key path, its value, and where in the plan it is (for the line). */
+    private record Setting(String key, JsonNode value, String planPath) {
+    }
+
+    private final Path file;
+    private final ConfigTree plan;
+    private final ObjectNode root;
+    private final Origins at;
+    private final Problems problems;
+
+    private PlanReader(Path file, ConfigTree plan) {
+        this.file = file;
+        this.plan = plan;
+        this.root = plan.root();
+        this.at = plan.origins();
+        this.problems = new Problems(at);
+    }
+
+    /** Reads, expands and validates a plan; every problem is a {@link UserException} (exit code 2). */
+    public static SweepPlan read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such plan file; give a sweep plan, e.g. --plan configs/sweeps/lr-beta.yaml");
+        }
+        return new PlanReader(file, ConfigTree.read(file)).expand();
+    }
+
+    private SweepPlan expand() {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) problems.add(key, "unknown key " + key + " (known keys: " + String.join(", ", KEYS) + ")");
+        }
+        String name = text("name", null);
+        if (name == null) {
+            problems.add("name", "name is required: it names the sweep folder <sweeps_dir>/<name>-NNN");
+        } else {
+            problems.check(name.matches("[A-Za-z0-9._-]+"), "name",
+                    "must be letters, digits, '.', '_' or '-' (it names the sweep folder)", name);
+        }
+        String sweepsDir = text("sweeps_dir", "sweeps");
+        problems.check(sweepsDir != null && !sweepsDir.isBlank(), "sweeps_dir", "must name a folder", sweepsDir);
+        String sortBy = text("sort_by", null);
+        problems.check(sortBy == null || sortBy.matches("[A-Za-z0-9_]+"), "sort_by",
+                "must be a column of the summary, e.g. loss_g or fid", sortBy);
+        String order = text("sort_order", "asc");
+        problems.check("asc".equals(order) || "desc".equals(order), "sort_order",
+                "must be asc (smallest first) or desc", order);
+        ConfigTree base = base();
+        List<Setting> common = singles(root.get("set"), "set");
+        // each axis is a list of options, each option a bundle of settings that go together (a runs: entry)
+        List<List<List<Setting>>> axes = new ArrayList<>();
+        List<List<Setting>> entries = runsEntries();
+        if (!entries.isEmpty()) axes.add(entries);
+        Map<String, String> gridKeys = new LinkedHashMap<>();
+        for (Setting axis : grid()) {
+            List<List<Setting>> options = new ArrayList<>();
+            for (int i = 0; i < axis.value().size(); i++) {
+                options.add(List.of(new Setting(axis.key(), axis.value().get(i), axis.planPath() + "." + i)));
+            }
+            gridKeys.put(axis.key(), axis.planPath());
+            axes.add(options);
+        }
+        List<Setting> seeds = seeds();
+        if (!seeds.isEmpty()) axes.add(seeds.stream().map(List::of).toList());
+        checkOverlaps(common, entries, gridKeys, !seeds.isEmpty());
+        long count = 1;
+        for (List<List<Setting>> axis : axes) count *= axis.size();
+        if (count > MAX_RUNS) {
+            problems.add(entries.isEmpty() ? "grid" : "runs", "the plan makes " + count + " runs; a sweep takes at most "
+                    + MAX_RUNS + ": split it, or shorten the grid's lists");
+        }
+        problems.throwIfAny();
+        return new SweepPlan(file, name, Path.of(sweepsDir), runs(base, common, axes), sortBy, "desc".equals(order));
+    }
+
+    /** The cross product of the axes (the first axis varies slowest), each point merged and validated. */
+    private List<PlannedRun> runs(ConfigTree base, List<Setting> common, List<List<List<Setting>>> axes) {
+        List<List<Setting>> grown = List.of(List.of());
+        for (List<List<Setting>> axis : axes) {
+            List<List<Setting>> next = new ArrayList<>();
+            for (List<Setting> point : grown) {
+                for (List<Setting> option : axis) {
+                    List<Setting> merged = new ArrayList<>(point);
+                    merged.addAll(option);
+                    next.add(merged);
+                }
+            }
+            grown = next;
+        }
+        List<List<Setting>> points = grown;
+        Set<String> leaves = ambiguousLeaves(points);
+        List<PlannedRun> runs = new ArrayList<>();
+        Map<String, List<String>> failures = new LinkedHashMap<>();
+        for (int i = 0; i < points.size(); i++) {
+            List<Setting> point = points.get(i);
+            String runName = runName(i + 1, point, leaves);
+            ConfigTree tree = base.copy();
+            Map<String, String> overrides = new LinkedHashMap<>();
+            try {
+                for (Setting s : common) tree.set(s.key(), s.value(), at.describe(s.planPath()));
+                for (Setting s : point) {
+                    tree.set(s.key(), s.value(), at.describe(s.planPath()));
+                    if (!s.key().equals("seed")) overrides.put(s.key(), display(s.value()));
+                }
+                ExperimentConfig cfg = ConfigLoader.bind(tree).withName(runName);
+                runs.add(new PlannedRun(i + 1, runName, overrides, cfg.seed(), cfg));
+            } catch (UserException e) {
+                e.getMessage().lines().forEach(line -> failures.computeIfAbsent(line, k -> new ArrayList<>()).add(runName));
+            }
+        }
+        if (!failures.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            failures.forEach((line, names) -> lines.add(line + " (in " + runList(names, points.size()) + ")"));
+            throw new UserException(String.join("\n", lines));
+        }
+        return runs;
+    }
+
+    private static String runList(List<String> names, int total) {
+        if (names.size() == 1) return "run " + names.get(0);
+        if (names.size() == total) return "all " + total + " runs";
+        String shown = String.join(", ", names.subList(0, Math.min(3, names.size())));
+        return "runs " + shown + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "");
+    }
+
+    /** Leaf key names that more than one varied key ends with (g.lr and d.lr): those keep their section in names. */
+    private static Set<String> ambiguousLeaves(List<List<Setting>> points) {
+        Map<String, Set<String>> byLeaf = new HashMap<>();
+        for (List<Setting> point : points) {
+            for (Setting s : point) byLeaf.computeIfAbsent(leaf(s.key()), k -> new LinkedHashSet<>()).add(s.key());
+        }
+        Set<String> out = new LinkedHashSet<>();
+        byLeaf.forEach((leaf, keys) -> {
+            if (keys.size() > 1) out.add(leaf);
+        });
+        return out;
+    }
+
+    private static String leaf(String key) {
+        return key.substring(key.lastIndexOf('.') + 1);
+    }
+
+    /** {@code 003_g.lr-0.0002_beta1-0.5_seed-2}: the number keeps names unique, the rest makes them readable. */
+    static String runName(int index, List<Setting> point, Set<String> ambiguous) {
+        StringBuilder sb = new StringBuilder(String.format("%03d", index));
+        for (Setting s : point) {
+            String leaf = leaf(s.key());
+            String shown = leaf;
+            if (ambiguous.contains(leaf) && s.key().contains(".")) {
+                String parent = s.key().substring(0, s.key().length() - leaf.length() - 1);
+                shown = leaf(parent) + "." + leaf;
+            }
+            sb.append('_').append(shown).append('-').append(display(s.value()).replaceAll("[^A-Za-z0-9._-]", "_"));
+        }
+        return sb.length() <= NAME_LENGTH ? sb.toString() : sb.substring(0, NAME_LENGTH);
+    }
+
+    /** A plan value for "(got ...)": numbers as numbers, text quoted, lists and sections by kind. */
+    private static Object shown(JsonNode n) {
+        if (n.isNumber()) return n.numberValue();
+        if (n.isBoolean()) return n.booleanValue();
+        if (n.isArray()) return new Kind("a list");
+        if (n.isObject()) return new Kind("a section");
+        return n.asText();
+    }
+
+    /** Shown as is, where a string would be quoted. */
+    private record Kind(String name) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A value as the user would write it: 0.0002 rather than 2.0E-4. */
+    static String display(JsonNode v) {
+        if (v.isFloatingPointNumber() && Double.isFinite(v.asDouble())) {
+            return BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toString();
+        }
+        return v.asText();
+    }
+
+    private String text(String key, String fallback) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) return fallback;
+        if (!n.isValueNode()) {
+            problems.check(false, key, "must be a single value", shown(n));
+            return fallback;
+        }
+        return n.asText();
+    }
+
+    private ConfigTree base() {
+        JsonNode n = root.get("base");
+        if (n == null || n.isNull()) {
+            problems.add("base", "base is required: the path of a config file (relative to the plan's folder), or a "
+                    + "section of config keys");
+            return null;
+        }
+        if (n.isObject()) return plan.section("base");
+        if (!n.isTextual()) {
+            problems.check(false, "base", "must be the path of a config file or a section of config keys", shown(n));
+            return null;
+        }
+        Path dir = file.getParent();
+        Path config = (dir == null ? Path.of(n.asText()) : dir.resolve(n.asText())).normalize();
+        if (!Files.isRegularFile(config)) {
+            problems.add("base", "base names no file: " + config + " (a relative path is taken from the plan's folder)");
+            return null;
+        }
+        return ConfigTree.read(config);
+    }
+
+    /** Key -> value settings of a section, nested sections flattened to dotted keys. */
+    private List<Setting> singles(JsonNode section, String planPath) {
+        List<Setting> out = new ArrayList<>();
+        if (section == null || section.isNull()) return out;
+        if (!section.isObject()) {
+            problems.check(false, planPath, "must be a section of key: value lines", shown(section));
+            return out;
+        }
+        flatten(section, "", planPath, out);
+        for (Setting s : out) {
+            if (!s.value().isValueNode()) {
+                problems.check(false, s.planPath(), "must be a single value; to try several values put the key under grid:",
+                        shown(s.value()));
+            }
+        }
+        return out;
+    }
+
+    private void flatten(JsonNode section, String keyPrefix, String planPrefix, List<Setting> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = section.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = keyPrefix.isEmpty() ? e.getKey() : keyPrefix + "." + e.getKey();
+            String planPath = planPrefix + "." + e.getKey();
+            if (!ConfigTree.isKeyPath(key)) {
+                problems.add(planPath, planPath + ": \"" + key + "\" is not a config key path such as training.g.lr");
+            } else if (e.getValue().isObject()) {
+                flatten(e.getValue(), key, planPath, out);
+            } else {
+                out.add(new Setting(key, e.getValue(), planPath));
+            }
+        }
+    }
+
+    /** The grid's axes: each a setting whose value is the non-empty list of values to try. */
+    private List<Setting> grid() {
+        List<Setting> axes = new ArrayList<>();
+        JsonNode grid = root.get("grid");
+        if (grid == null || grid.isNull()) return axes;
+        if (!grid.isObject()) {
+            problems.check(false, "grid", "must be a section of key: [values] lines", shown(grid));
+            return axes;
+        }
+        List<Setting> flat = new ArrayList<>();
+        flatten(grid, "", "grid", flat);
+        for (Setting s : flat) {
+            if (!s.value().isArray() || s.value().isEmpty()) {
+                problems.check(false, s.planPath(), "must be a non-empty list of values, e.g. [1.0e-4, 2.0e-4]",
+                        s.value().isArray() ? "[]" : shown(s.value()));
+                continue;
+            }
+            for (int i = 0; i < s.value().size(); i++) {
+                if (!s.value().get(i).isValueNode()) {
+                    problems.check(false, s.planPath() + "." + i, "must be a single value", shown(s.value().get(i)));
+                }
+            }
+            axes.add(s);
+        }
+        return axes;
+    }
+
+    private List<List<Setting>> runsEntries() {
+        List<List<Setting>> entries = new ArrayList<>();
+        JsonNode runs = root.get("runs");
+        if (runs == null || runs.isNull()) return entries;
+        if (!runs.isArray() || runs.isEmpty()) {
+            problems.check(false, "runs", "must be a non-empty list of sections of key: value lines",
+                    runs.isArray() ? "[]" : shown(runs));
+            return entries;
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            JsonNode entry = runs.get(i);
+            if (!entry.isObject() || entry.isEmpty()) {
+                problems.check(false, "runs." + i, "must be a section of key: value lines, e.g. {training.g.lr: 1.0e-4}",
+                        entry.isObject() ? "{}" : shown(entry));
+                continue;
+            }
+            entries.add(singles(entry, "runs." + i));
+        }
+        return entries;
+    }
+
+    private List<Setting> seeds() {
+        List<Setting> out = new ArrayList<>();
+        JsonNode seeds = root.get("seeds");
+        if (seeds == null || seeds.isNull()) return out;
+        if (!seeds.isArray() || seeds.isEmpty()) {
+            problems.check(false, "seeds", "must be a non-empty list of whole numbers, e.g. [1, 2, 3]",
+                    seeds.isArray() ? "[]" : shown(seeds));
+            return out;
+        }
+        Set<Long> seen = new LinkedHashSet<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            JsonNode s = seeds.get(i);
+            String path = "seeds." + i;
+            if (!s.isIntegralNumber()) {
+                problems.check(false, path, "must be a whole number", shown(s));
+            } else if (!seen.add(s.asLong())) {
+                problems.check(false, path, "appears twice in seeds", s.asLong());
+            } else {
+                out.add(new Setting("seed", s, path));
+            }
+        }
+        return out;
+    }
+
+    private void checkOverlaps(List<Setting> common, List<List<Setting>> entries, Map<String, String> gridKeys,
+                               boolean seeds) {
+        for (List<Setting> entry : entries) {
+            for (Setting s : entry) {
+                if (gridKeys.containsKey(s.key())) {
+                    problems.add(s.planPath(), s.key() + " is also under grid: (" + at.describe(gridKeys.get(s.key()))
+                            + "); vary a key in grid: or in runs:, not both");
+                }
+            }
+        }
+        if (!seeds) return;
+        List<Setting> all = new ArrayList<>(common);
+        entries.forEach(all::addAll);
+        gridKeys.forEach((k, p) -> all.add(new Setting(k, null, p)));
+        for (Setting s : all) {
+            if (s.key().equals("seed")) {
+                problems.add(s.planPath(), s.planPath() + " sets seed, which seeds: already varies; keep one of them");
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gan.train;
+
+import dev.gan.config.ExperimentConfig;
+import dev.gan.data.ImageSet;
+import dev.gan.io.RunDirectory;
+import dev.gan.io.RunLog;
+import dev.gan.model.GanShape;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Times the training step of a config on random images: the same {@link Trainer#oneStep()} that {@code gan train}
+ * runs, with the networks the config builds, so the figure is the trainer's and not a copy's. The benchmark's
+ * protocol (shared/BENCHMARK.md): warm-up steps, then the median of the timed steps.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    /**
+     * @param medianMs median step time of the timed steps
+     * @param minMs    fastest timed step
+     * @param maxMs    slowest timed step
+     * @param peakRssMb the process's peak resident set size (VmHWM)
+     * @param phases   mean time per phase, or null when not asked for
+     */
+    public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
+                         int threads, String backend, String phases) {
+        public double imagesPerSecond() {
+            return batchSize / (medianMs / 1000.0);
+        }
+
+        /** The line scripts read: its form is fixed. */
+        public String line() {
+            return String.format(Locale.ROOT, "bench %s: median_ms=%.1f img_s=%.1f spread_ms=%.1f-%.1f peak_rss_mb=%d "
+                    + "threads=%d backend=%s", name, medianMs, imagesPerSecond(), minMs, maxMs, peakRssMb, threads, backend);
+        }
+    }
+
+    public static Result run(ExperimentConfig cfg, String name, int steps, int warmup, boolean phases, PrintStream out) {
+        Backend.init();
+        ImageSet data = randomImages(cfg);
+        GanShape shape = TrainSession.shapeFor(cfg, data);
+        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("gan-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (RunLog log = new RunLog(tmp.resolve("log.txt"), new PrintStream(OutputStream.nullOutputStream()))) {
+            TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
+                    data, new RunDirectory(tmp), log, 0, 0, 0);
+            StepTimes times = phases ? new StepTimes() : null;
+            Trainer trainer = new Trainer(run, List.of(), times);
+            double[] ms = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup && times != null) times.reset();
+                long t0 = System.nanoTime();
+                trainer.oneStep();
+                run.completeStep();
+                double took = (System.nanoTime() - t0) / 1e6;
+                if (i >= warmup) ms[i - warmup] = took;
+                out.printf(Locale.ROOT, "%s step %d: %.1f ms%n", i < warmup ? "warm-up" : "timed",
+                        i < warmup ? i + 1 : i - warmup + 1, took);
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1], peakRssMb(),
+                    org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(), Backend.classifier(),
+                    times == null ? null : times.summary());
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Random pixels in the config's shape (and random labels for a CGAN): timing does not depend on content. */
+    static ImageSet randomImages(ExperimentConfig cfg) {
+        int n = cfg.training().batchSize() * 4;
+        int c = cfg.data().channels(), s = cfg.data().imageSize();
+        byte[] px = new byte[n * c * s * s];
+        SplittableRandom r = new SplittableRandom(cfg.seed());
+        for (int i = 0; i < px.length; i++) px[i] = (byte) r.nextInt(256);
+        boolean cgan = "cgan".equals(cfg.model().type());
+        int classes = cgan ? Math.max(2, cfg.model().numClasses()) : 0;
+        int[] labels = cgan ? new int[n] : null;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
+        if (cgan) for (int i = 0; i < n; i++) labels[i] = i % classes;
+        return new ImageSet(px, n, c, s, labels, names, "random images");
+    }
+
+    /** Peak resident set size of this process in MB (Linux), or -1 where /proc is absent. */
+    public static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var s = Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.gan.cli;
+
+import dev.gan.TestRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.gan.TestRuns.gan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code gan bench}: the machine-readable last line, per-phase times with --verbose, and no run directory. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void lastLineHasTheDocumentedForm() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "tinybench", "");
+        TestRuns.Result r = gan("bench", "--config", cfg.toString(), "--steps", "2", "--warmup", "1", "--verbose");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = r.out().strip().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.matches("bench tinybench: median_ms=[0-9.]+ img_s=[0-9.]+ spread_ms=[0-9.]+-[0-9.]+ "
+                + "peak_rss_mb=[0-9]+ threads=[0-9]+ backend=linux-x86_64-onednn"), last);
+        assertTrue(r.out().contains("phases (mean per step): G forward"), r.out());
+        assertTrue(r.out().contains("timed step 2:"), r.out());
+        assertFalse(Files.exists(tmp.resolve("runs")), "bench writes no run directory");
+    }
+
+    @Test
+    void badStepsIsAUsageError() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "tinybench", "");
+        TestRuns.Result r = gan("bench", "--config", cfg.toString(), "--steps", "0");
+        assertEquals(2, r.exit());
+        assertEquals("gan bench: --steps must be >= 1 and --warmup >= 0 (got 0, 10)", r.err().strip());
+    }
+}
