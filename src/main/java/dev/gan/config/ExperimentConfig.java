@@ -10,13 +10,14 @@ package dev.gan.config;
  * @param model    the two networks
  * @param training optimisation
  * @param output   what the run writes and how often
+ * @param watch    the training health watch (divergence, saturated discriminator, mode collapse)
  */
 public record ExperimentConfig(String name, long seed, DataConfig data, ModelConfig model, TrainingConfig training,
-                               OutputConfig output) {
+                               OutputConfig output, WatchConfig watch) {
 
     public static ExperimentConfig defaults() {
         return new ExperimentConfig("dcgan", 42, DataConfig.defaults(), ModelConfig.defaults(),
-                TrainingConfig.defaults(), OutputConfig.defaults());
+                TrainingConfig.defaults(), OutputConfig.defaults(), WatchConfig.defaults());
     }
 
     void validate(Problems p) {
@@ -26,6 +27,7 @@ public record ExperimentConfig(String name, long seed, DataConfig data, ModelCon
         model.validate("model", p);
         training.validate("training", p);
         output.validate("output", p);
+        watch.validate("watch", p);
         // cross-section rules
         if (data.imageSize() > 0 && !ModelConfig.SUPPORTED_SIZES.contains(data.imageSize())) {
             p.check(false, "data.image_size", "must be one of " + ModelConfig.SUPPORTED_SIZES
@@ -39,6 +41,6 @@ public record ExperimentConfig(String name, long seed, DataConfig data, ModelCon
 
     /** The same config with another run name (sweeps, tests). */
     public ExperimentConfig withName(String newName) {
-        return new ExperimentConfig(newName, seed, data, model, training, output);
+        return new ExperimentConfig(newName, seed, data, model, training, output, watch);
     }
 }

@@ -11,12 +11,16 @@ package dev.gan.config;
  * @param labelSmoothing one-sided label smoothing: real images are labelled 1 - label_smoothing for D
  * @param g              Adam for the generator
  * @param d              Adam for the discriminator
+ * @param evalEvery      score the generator with gan eval's metrics every N steps (0 = never); needs
+ *                       eval_classifier; the best FID so far is kept as checkpoints/best.zip
+ * @param evalClassifier domain classifier for evaluation (from gan classifier train); also gan eval's default
+ * @param evalSamples    generated and real images per evaluation during training
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
-                             AdamConfig g, AdamConfig d) {
+                             AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples) {
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults());
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500);
     }
 
     void validate(String at, Problems p) {
@@ -30,6 +34,13 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         p.check(dSteps >= 1 && dSteps <= 100, at + ".d_steps", "must be between 1 and 100", dSteps);
         p.check(labelSmoothing >= 0 && labelSmoothing < 0.5, at + ".label_smoothing",
                 "must be >= 0 and < 0.5 (real label = 1 - label_smoothing)", labelSmoothing);
+        p.check(evalEvery >= 0, at + ".eval_every", "must be >= 0 (0 = no evaluation during training)", evalEvery);
+        if (evalEvery > 0 && (evalClassifier == null || evalClassifier.isBlank())) {
+            p.add(at + ".eval_every", at + ".eval_every needs " + at + ".eval_classifier: a classifier file from "
+                    + "gan classifier train (or set eval_every to 0)");
+        }
+        p.check(evalSamples >= 10 && evalSamples <= 50_000, at + ".eval_samples", "must be between 10 and 50000",
+                evalSamples);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }

@@ -42,7 +42,9 @@ public final class MetricsLog implements AutoCloseable {
                     if (line.isBlank()) continue;
                     String first = line.substring(0, Math.max(0, line.indexOf(',')));
                     try {
-                        if (Long.parseLong(first) <= resumeStep) kept.add(line);
+                        // rows written with fewer columns (evaluation switched on at resume) are padded
+                        int missing = log.columns.size() - line.split(",", -1).length;
+                        if (Long.parseLong(first) <= resumeStep) kept.add(line + ",".repeat(Math.max(0, missing)));
                     } catch (NumberFormatException e) {
                         // a torn last line from a crash: drop it
                     }

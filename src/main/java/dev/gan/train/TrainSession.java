@@ -12,7 +12,8 @@ import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.train.listeners.CheckpointWriter;
-import dev.gan.train.listeners.DivergenceGuard;
+import dev.gan.train.listeners.EvalListener;
+import dev.gan.train.listeners.HealthWatch;
 import dev.gan.train.listeners.MetricsListener;
 import dev.gan.train.listeners.Progress;
 import dev.gan.train.listeners.SampleGrids;
@@ -150,6 +151,11 @@ public final class TrainSession {
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         var st = ck.state();
+        // the networks come back with the learning rates they were saved with; the advice after a divergence is to
+        // resume with lower ones, so --set training.g.lr / training.d.lr must reach the restored updaters
+        ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
+        if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
+        if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
         return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), st.step(), st.epoch(),
                 st.batchesDrawn(), options);
     }
@@ -175,8 +181,12 @@ public final class TrainSession {
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
             List<TrainingListener> listeners = new ArrayList<>();
-            listeners.add(new DivergenceGuard());
-            listeners.add(new MetricsListener(options.progressBar() ? new Progress(options.console()) : null));
+            listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
+            boolean eval = cfg.training().evalEvery() > 0;
+            MetricsListener metrics = new MetricsListener(options.progressBar() ? new Progress(options.console()) : null,
+                    eval ? EvalListener.COLUMNS : List.of(), eval ? EvalListener.PANELS : List.of());
+            listeners.add(metrics);
+            if (eval) listeners.add(new EvalListener(metrics));
             listeners.add(new SampleGrids());
             listeners.add(new CheckpointWriter());
             long t0 = System.nanoTime();

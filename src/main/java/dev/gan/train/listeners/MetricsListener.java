@@ -21,16 +21,38 @@ public final class MetricsListener implements TrainingListener {
             "sec_per_step", "img_per_s", "elapsed_s");
     private MetricsLog metrics;
     private final Progress progress;
+    private final List<String> extraColumns;
+    private final List<LossPlot.Panel> panels;
     private double sumD, sumG, sumDx, sumDgz, sumSeconds, elapsed;
     private int n;
 
     public MetricsListener(Progress progress) {
+        this(progress, List.of(), List.of());
+    }
+
+    /** With columns and plot panels that other listeners fill through {@link #record}. */
+    public MetricsListener(Progress progress, List<String> extraColumns, List<LossPlot.Panel> extraPanels) {
         this.progress = progress;
+        this.extraColumns = List.copyOf(extraColumns);
+        List<LossPlot.Panel> all = new java.util.ArrayList<>(LossPlot.TRAINING);
+        all.addAll(extraPanels);
+        this.panels = List.copyOf(all);
+    }
+
+    /** Appends a row of another listener's values (e.g. evaluation scores) at the current step and redraws the plot. */
+    public void record(TrainingRun run, Map<String, ? extends Number> values) {
+        Map<String, Number> row = new LinkedHashMap<>(values);
+        row.put("step", run.step());
+        row.put("epoch", run.epoch());
+        metrics.append(row);
+        LossPlot.write(metrics.file(), run.dir().file(RunDirectory.LOSS_PLOT), panels);
     }
 
     @Override
     public void onStart(TrainingRun run) {
-        metrics = MetricsLog.open(run.dir().file(RunDirectory.METRICS), COLUMNS, run.step());
+        List<String> columns = new java.util.ArrayList<>(COLUMNS);
+        columns.addAll(extraColumns);
+        metrics = MetricsLog.open(run.dir().file(RunDirectory.METRICS), columns, run.step());
         elapsed = lastElapsed(run);
         if (progress != null) progress.start(run);
     }
@@ -71,7 +93,7 @@ public final class MetricsListener implements TrainingListener {
         run.log().info(String.format(Locale.ROOT,
                 "[%d/%d] epoch %d  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.3f s/step  %.0f img/s",
                 run.step(), run.totalSteps(), run.epoch(), sumD / n, sumG / n, sumDx / n, sumDgz / n, sps, imgs));
-        LossPlot.write(metrics.file(), run.dir().file(RunDirectory.LOSS_PLOT), LossPlot.TRAINING);
+        LossPlot.write(metrics.file(), run.dir().file(RunDirectory.LOSS_PLOT), panels);
         sumD = sumG = sumDx = sumDgz = sumSeconds = 0;
         n = 0;
     }

@@ -1,0 +1,88 @@
+package dev.gan.eval;
+
+import dev.gan.UserException;
+import dev.gan.config.DataConfig;
+import dev.gan.data.Datasets;
+import dev.gan.data.ImageSet;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * {@code gan classifier train}: fits a {@link DomainClassifier} to a labelled dataset and saves it with its
+ * protocol. The test images are never trained on: either a separate training split is given (e.g. Fashion-MNIST's
+ * 60,000 training images, tested on the 10,000 the GAN sees), or {@link #HOLDOUT} of the reference data is held
+ * out by a seeded draw.
+ */
+public final class ClassifierTraining {
+    /** Share of the reference data held out for testing when no separate training split is given. */
+    public static final double HOLDOUT = 0.2;
+    public static final int BATCH = 64;
+
+    private ClassifierTraining() {
+    }
+
+    /**
+     * @param reference   the data section of a training config: the images GANs are compared with
+     * @param trainSplit  a separate labelled training split with the same classes, or null to hold out a share
+     *                    of the reference data
+     * @param ganVersion  recorded in the info file (ND4J must be initialised by the caller)
+     */
+    public static ClassifierInfo train(DataConfig reference, DataConfig trainSplit, int epochs, long seed, Path out,
+                                       String ganVersion, PrintStream log) {
+        ImageSet ref = Datasets.load(reference);
+        requireLabels(ref, "data.labels");
+        ImageSet train, test;
+        double holdout;
+        if (trainSplit != null) {
+            train = Datasets.load(trainSplit);
+            requireLabels(train, "--train-labels");
+            if (train.numClasses() != ref.numClasses()) {
+                throw new UserException(train.source() + ": has " + train.numClasses() + " classes but the reference "
+                        + "data " + ref.source() + " has " + ref.numClasses() + "; the training split must have the same classes");
+            }
+            test = ref;
+            holdout = 0;
+        } else {
+            int[] p = Subsets.permutation(ref.count(), seed);
+            int nTest = (int) Math.round(ref.count() * HOLDOUT);
+            test = Subsets.select(ref, Arrays.copyOfRange(p, 0, nTest), ref.source() + " (hold-out)");
+            train = Subsets.select(ref, Arrays.copyOfRange(p, nTest, p.length), ref.source() + " (training part)");
+            holdout = HOLDOUT;
+        }
+        log.printf(Locale.ROOT, "training the domain classifier on %,d images of %s, testing on %,d of %s%n",
+                train.count(), train.source(), test.count(), test.source());
+        DomainClassifier c = DomainClassifier.build(ref.channels(), ref.size(), ref.numClasses(), seed);
+        ImageSet testSet = test;
+        c.train(train, epochs, BATCH, seed, e -> log.printf(Locale.ROOT, "epoch %d/%d: test accuracy %.4f%n", e, epochs,
+                c.accuracy(testSet)));
+        double accuracy = c.accuracy(test);
+        ClassifierInfo info = new ClassifierInfo(ClassifierInfo.FORMAT_VERSION, ganVersion, Instant.now().toString(),
+                seed, epochs, ref.channels(), ref.size(), ref.classNames(), DomainClassifier.FEATURES, reference,
+                Subsets.fingerprint(ref), train.source(), train.count(), holdout, test.count(), accuracy);
+        ClassifierFile.save(out, c, info);
+        log.printf(Locale.ROOT, "saved %s and %s: test accuracy %.4f on %s%n", out, ClassifierFile.infoFile(out),
+                accuracy, info.testDescription());
+        return info;
+    }
+
+    /** The test images of a classifier, rebuilt from its info (CAS scores other classifiers on them). */
+    public static ImageSet testSet(ClassifierInfo info) {
+        ImageSet ref = Datasets.load(info.referenceData());
+        if (info.testHoldout() <= 0) return ref;
+        int[] p = Subsets.permutation(ref.count(), info.seed());
+        return Subsets.select(ref, Arrays.copyOfRange(p, 0, (int) Math.round(ref.count() * info.testHoldout())),
+                ref.source() + " (hold-out)");
+    }
+
+    static void requireLabels(ImageSet set, String key) {
+        if (!set.labelled()) {
+            throw new UserException(set.source() + ": has no labels. The domain classifier learns the data's classes, "
+                    + "and FID, KID, IS and precision/recall are computed on its features, so unlabelled data cannot be "
+                    + "scored: set " + key + " (idx) or sort the images into one sub-folder per class (folder)");
+        }
+    }
+}

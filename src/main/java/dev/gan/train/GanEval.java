@@ -1,0 +1,79 @@
+package dev.gan.train;
+
+import dev.gan.UserException;
+import dev.gan.config.ConfigLoader;
+import dev.gan.config.ExperimentConfig;
+import dev.gan.data.Datasets;
+import dev.gan.data.ImageSet;
+import dev.gan.eval.Cas;
+import dev.gan.eval.ClassifierFile;
+import dev.gan.eval.ClassifierTraining;
+import dev.gan.eval.EvalReport;
+import dev.gan.eval.Evaluation;
+import dev.gan.eval.Scores;
+import dev.gan.eval.Subsets;
+import dev.gan.io.Checkpoints;
+import dev.gan.model.GanShape;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code gan eval}'s work: scores a checkpoint's generator, or a set of images, against real reference images
+ * through a domain classifier, and records the protocol. The reference images are a seeded draw of as many real
+ * images as there are samples (k-NN precision/recall need equal sizes), from the data the checkpoint was trained
+ * on, or for an image set from the classifier's reference data.
+ */
+public final class GanEval {
+    /** Images per generator forward pass. */
+    static final int BATCH = 250;
+
+    private GanEval() {
+    }
+
+    /** Scores {@code n} samples of a checkpoint's generator; CGANs also get CAS when {@code cas} is set. */
+    public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas) {
+        Checkpoints.Checkpoint ck = Checkpoints.read(file, false);
+        ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
+        GanShape shape = ck.state().shape();
+        requireShape(c, shape.channels(), shape.size(), file.toString());
+        if (shape.conditional() && shape.numClasses() != c.info().classNames().size()) {
+            throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
+                    + c.info().classNames().size() + "; use a classifier trained on the same data");
+        }
+        ImageSet data = Datasets.load(cfg.data());
+        Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
+        EvalSamples.Generated g = EvalSamples.generate(ck.generator(), shape, n, seed, BATCH);
+        Scores scores = eval.score(g.images(), g.labels());
+        double casAccuracy = cas && shape.conditional()
+                ? Cas.accuracy(g.images(), g.labels(), c.info(), ClassifierTraining.testSet(c.info()))
+                : Double.NaN;
+        String what = file + " (step " + ck.state().step() + ", " + ck.state().modelType() + ")";
+        return new EvalReport(protocol(what, n, seed, data, eval, c), scores, casAccuracy);
+    }
+
+    /** Scores up to {@code n} images of a dataset (a seeded draw) against the classifier's reference data. */
+    public static EvalReport images(ImageSet images, ClassifierFile.Loaded c, int n, long seed) {
+        requireShape(c, images.channels(), images.size(), images.source());
+        ImageSet ref = Datasets.load(c.info().referenceData());
+        ImageSet scored = Subsets.draw(images, n, seed + 1);   // another draw than the reference's: real vs real is not 0 by construction
+        Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(ref, scored.count(), seed));
+        Scores scores = eval.score(Subsets.asBatch(scored), null);
+        return new EvalReport(protocol(images.source(), scored.count(), seed, ref, eval, c), scores, Double.NaN);
+    }
+
+    private static EvalReport.Protocol protocol(String what, int n, long seed, ImageSet refData, Evaluation eval,
+                                                ClassifierFile.Loaded c) {
+        boolean matches = Subsets.fingerprint(refData).equals(c.info().referenceSha256());
+        return new EvalReport.Protocol(what, n, seed, refData.source(), eval.referenceImages().count(), matches,
+                c.file().toString(), c.sha256(), c.info().testAccuracy(), c.info().testDescription());
+    }
+
+    private static void requireShape(ClassifierFile.Loaded c, int channels, int size, String what) {
+        if (c.info().channels() != channels || c.info().size() != size) {
+            throw new UserException(what + ": images are " + channels + "x" + size + "x" + size + " but " + c.file()
+                    + " takes " + c.info().channels() + "x" + c.info().size() + "x" + c.info().size()
+                    + "; use a classifier trained on this data (gan classifier train)");
+        }
+    }
+}
