@@ -82,8 +82,8 @@ public final class FolderSource {
         String named = String.join(", ", skipped.subList(0, Math.min(NAMED_IN_WARNING, skipped.size())));
         String more = skipped.size() > NAMED_IN_WARNING
                 ? ", ... (all " + skipped.size() + " in " + fullListFile + ")" : "";
-        return "data: skipped " + skipped.size() + " file" + (skipped.size() == 1 ? "" : "s")
-                + " that are not readable images (data.skip_bad_files is true): " + named + more;
+        String what = skipped.size() == 1 ? " file that is not a readable image" : " files that are not readable images";
+        return "data: skipped " + skipped.size() + what + " (data.skip_bad_files is true): " + named + more;
     }
 
     /**
