@@ -125,33 +125,14 @@ class ConditionalAndFolderRunsTest {
         assertEquals(List.of(bad.toString()), Files.readAllLines(run.resolve("skipped-files.txt")));
     }
 
-    /** A tiny config (as {@link TestRuns#tinyConfig}) reading the image folder {@code images}. */
+    /** A tiny config ({@link TestRuns#tinyConfig}) reading the image folder {@code images}. */
     private Path folderConfig(String name, Path images, int size, int channels) throws Exception {
-        String yaml = """
-                name: %s
-                seed: 7
-                data:
+        return TestRuns.tinyConfig(tmp, name, """
                   format: folder
                   path: %s
                   image_size: %d
                   channels: %d
-                model:
-                  latent_size: 16
-                  g_width: 8
-                  d_width: 8
-                training:
-                  batch_size: 8
-                  steps: 3
-                output:
-                  runs_dir: %s
-                  log_every: 1
-                  sample_every: 3
-                  checkpoint_every: 3
-                  grid_size: 4
-                """.formatted(name, images, size, channels, tmp.resolve("runs"));
-        Path file = tmp.resolve(name + ".yaml");
-        Files.writeString(file, yaml);
-        return file;
+                """.formatted(images, size, channels), "");
     }
 
     /** {@code n} PNGs of varied sizes: a background of {@code color} with a random lighter disc on it. */
