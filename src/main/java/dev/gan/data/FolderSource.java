@@ -67,8 +67,9 @@ public final class FolderSource {
             throw new UserException(root + ": none of its " + skipped.size() + " image files could be read (e.g. "
                     + skipped.get(0) + "); check that they are " + KINDS + " images");
         }
+        Set<String> bad = new HashSet<>(skipped);
         for (int k = 0; k < files.size(); k++) {
-            if (perClass[k] == 0 && skipped.containsAll(files.get(k).stream().map(Path::toString).toList())) {
+            if (perClass[k] == 0 && files.get(k).stream().allMatch(f -> bad.contains(f.toString()))) {
                 throw new UserException(root.resolve(classNames.get(k)) + ": none of its " + files.get(k).size()
                         + " image files could be read; fix them or remove the class folder");
             }
