@@ -102,6 +102,15 @@ class ConditionalAndFolderRunsTest {
     }
 
     @Test
+    void cganNeedsTwoClassFolders() throws Exception {
+        Path images = tmp.resolve("one-class");
+        drawClass(images.resolve("only"), Color.GRAY, 20, 6);
+        TestRuns.Result r = gan("train", "--config", folderConfig("one", images, 28, 1).toString(), "--set", "model.type=cgan");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(images + ": has 1 class; a CGAN needs at least 2", r.err().strip());
+    }
+
+    @Test
     void unreadableFileStopsTheRunOrIsSkippedAndReported() throws Exception {
         Path images = tmp.resolve("imgs");
         drawClass(images.resolve("a"), Color.GRAY, 10, 4);
