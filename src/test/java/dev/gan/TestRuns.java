@@ -36,14 +36,20 @@ public final class TestRuns {
      * 6 steps; runs go under {@code dir/runs}. Extra YAML is appended as is (top-level keys only).
      */
     public static Path tinyConfig(Path dir, String name, String extraYaml) throws Exception {
+        return tinyConfig(dir, name, """
+                  images: data/fashion-mnist/t10k-images-idx3-ubyte.gz
+                  labels: data/fashion-mnist/t10k-labels-idx1-ubyte.gz
+                  limit: 128
+                """, extraYaml);
+    }
+
+    /** {@link #tinyConfig(Path, String, String)} with another {@code data} section (its keys indented by two). */
+    public static Path tinyConfig(Path dir, String name, String dataYaml, String extraYaml) throws Exception {
         String yaml = """
                 name: %s
                 seed: 7
                 data:
-                  images: data/fashion-mnist/t10k-images-idx3-ubyte.gz
-                  labels: data/fashion-mnist/t10k-labels-idx1-ubyte.gz
-                  limit: 128
-                model:
+                %smodel:
                   latent_size: 16
                   g_width: 8
                   d_width: 8
@@ -57,7 +63,7 @@ public final class TestRuns {
                   checkpoint_every: 3
                   keep_checkpoints: 2
                   grid_size: 4
-                """.formatted(name, dir.resolve("runs")) + extraYaml;
+                """.formatted(name, dataYaml, dir.resolve("runs")) + extraYaml;
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, yaml);
         return file;

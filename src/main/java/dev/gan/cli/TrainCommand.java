@@ -3,6 +3,7 @@ package dev.gan.cli;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
+import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.model.GanShape;
 import dev.gan.train.Backend;
@@ -88,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
         GanShape shape = TrainSession.shapeFor(cfg, data);
         root.out.printf("data: %d images %dx%dx%d from %s%n", data.count(), data.channels(), data.size(), data.size(),
                 data.source());
+        if (!data.skippedFiles().isEmpty()) {
+            root.out.println("WARNING: " + FolderSource.skippedWarning(data.skippedFiles(), "skipped-files.txt of a run"));
+        }
         TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
         root.out.println("Generator");
         root.out.println(nets.generator().summary());

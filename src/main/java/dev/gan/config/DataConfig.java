@@ -35,6 +35,8 @@ public record DataConfig(String format, String images, String labels, String pat
         }
         if ("folder".equals(format)) {
             p.check(path != null && !path.isBlank(), at + ".path", "must name a folder of images when format is folder", path);
+            p.check(classNames == null || classNames.isBlank(), at + ".class_names",
+                    "is for idx data; a folder takes its class names from its sub-folders", classNames);
         }
         p.check(channels == 1 || channels == 3, at + ".channels", "must be 1 (grayscale) or 3 (RGB)", channels);
         p.check(limit >= 0, at + ".limit", "must be >= 0 (0 = all images)", limit);

@@ -10,6 +10,7 @@ public final class Datasets {
     public static ImageSet load(DataConfig cfg) {
         return switch (cfg.format()) {
             case "idx" -> IdxSource.load(cfg);
+            case "folder" -> FolderSource.load(cfg);
             default -> throw new IllegalStateException("format not validated: " + cfg.format());
         };
     }

@@ -14,8 +14,9 @@ public final class ImageOps {
      * lot) and writes it as {@code channels} (1 = luminance, 3 = RGB) planes into {@code out} at {@code offset}.
      */
     public static void toChw(BufferedImage img, int size, int channels, byte[] out, int offset) {
-        int w = img.getWidth(), h = img.getHeight(), side = Math.min(w, h);
-        BufferedImage square = img.getSubimage((w - side) / 2, (h - side) / 2, side, side);
+        BufferedImage src = asRgb(img);
+        int w = src.getWidth(), h = src.getHeight(), side = Math.min(w, h);
+        BufferedImage square = src.getSubimage((w - side) / 2, (h - side) / 2, side, side);
         BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         try {
@@ -44,6 +45,23 @@ public final class ImageOps {
                 }
             }
         }
+    }
+
+    /**
+     * The image as 8-bit sRGB. Grayscale, 16-bit, palette and alpha images are drawn into an RGB canvas first: the
+     * area-averaging scaler reads pixels through {@code getRGB}, which gamma-brightens linear-gray images (a grey of
+     * 20 came out as 79), whereas {@code drawImage} keeps their values. Transparent pixels become black.
+     */
+    static BufferedImage asRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) return img;
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
     }
 
     /** One C x H x W image of unsigned bytes as a {@link BufferedImage} (grey for C = 1, RGB for C = 3). */

@@ -21,6 +21,8 @@ public record RunDirectory(Path root) {
     public static final String REALS = "reals.png";
     public static final String LOSS_PLOT = "loss.png";
     public static final String CLASSES = "classes.txt";
+    /** Files {@code data.skip_bad_files} left out, one path a line. */
+    public static final String SKIPPED = "skipped-files.txt";
 
     /** Creates the next free {@code <name>-NNN} under {@code runsDir}. */
     public static RunDirectory create(Path runsDir, String name) {

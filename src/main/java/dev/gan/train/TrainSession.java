@@ -4,6 +4,7 @@ import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
+import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
@@ -65,6 +66,11 @@ public final class TrainSession {
     public static GanShape shapeFor(ExperimentConfig cfg, ImageSet data) {
         int classes = 0;
         if ("cgan".equals(cfg.model().type())) {
+            if (!data.labelled() && "folder".equals(cfg.data().format())) {
+                throw new UserException(data.source() + ": has no class sub-folders (its images are all directly "
+                        + "inside), and model.type cgan needs labels: sort the images into one sub-folder per class, "
+                        + "or use model.type dcgan");
+            }
             if (!data.labelled()) {
                 throw new UserException(data.source() + ": has no labels, and model.type cgan needs them: set "
                         + "data.labels (idx) or sort the images into one sub-folder per class (folder)");
@@ -174,6 +180,10 @@ public final class TrainSession {
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
             log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s", data.count(), data.channels(),
                     data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : ""));
+            if (!data.skippedFiles().isEmpty()) {
+                AtomicFiles.writeString(dir.file(RunDirectory.SKIPPED), String.join("\n", data.skippedFiles()) + "\n");
+                log.warn(FolderSource.skippedWarning(data.skippedFiles(), dir.file(RunDirectory.SKIPPED).toString()));
+            }
             log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s", cfg.model().type(),
                     nets.generator().numParams(), nets.discriminator().numParams(), Backend.init()));
             log.info(String.format(Locale.ROOT, "training: %d steps of batch %d (%.1f epochs of %d batches)",

@@ -122,6 +122,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void classNamesAreForIdxData() {
+        assertEquals("--set data.class_names=a,b: data.class_names is for idx data; a folder takes its class names "
+                        + "from its sub-folders (got \"a,b\")",
+                assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan-folder.yaml"),
+                        List.of("data.class_names=a,b"))).getMessage());
+    }
+
+    @Test
     void everyShippedConfigLoads() throws Exception {
         try (var files = Files.list(Path.of("configs"))) {
             for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {

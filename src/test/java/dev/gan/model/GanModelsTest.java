@@ -55,6 +55,43 @@ class GanModelsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void cganTakesTheLabelIntoBothNetworks() {
+        GanShape plain = new GanShape(1, 28, 100, 0), cond = new GanShape(1, 28, 100, 10);
+        ModelConfig m = ModelConfig.defaults();
+        // G: the one-hot label widens the input of the projection; D: one label plane per class beside the image
+        assertEquals(10L * 6272, GanModels.generator(m, cond, AdamConfig.defaults(), 1).numParams()
+                - GanModels.generator(m, plain, AdamConfig.defaults(), 1).numParams());
+        assertEquals(10L * 64 * 16, GanModels.discriminator(m, cond, AdamConfig.defaults(), 1).numParams()
+                - GanModels.discriminator(m, plain, AdamConfig.defaults(), 1).numParams());
+
+        ModelConfig tiny = new ModelConfig("cgan", 16, 8, 8, true, 0);
+        GanShape shape = new GanShape(1, 28, 16, 10);
+        ComputationGraph g = GanModels.generator(tiny, shape, AdamConfig.defaults(), 1);
+        ComputationGraph d = GanModels.discriminator(tiny, shape, AdamConfig.defaults(), 2);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 1, 16).repeat(0, 2);
+        int[] twoClasses = {3, 8};
+        INDArray img = g.output(false, Labels.generatorInputs(shape, z, twoClasses))[0].reshape(2, 28 * 28);
+        assertTrue(img.getRow(0).sub(img.getRow(1)).norm2Number().doubleValue() > 1e-4, "same z, other class, other image");
+        INDArray same = img.getRow(0).reshape(1, 1, 28, 28).repeat(0, 2);
+        INDArray logits = d.output(false, Labels.discriminatorInputs(shape, same, twoClasses))[0];
+        assertTrue(Math.abs(logits.getDouble(0) - logits.getDouble(1)) > 1e-6, "same image, other class, other score");
+    }
+
+    @org.junit.jupiter.api.Test
+    void labelInputShapes() {
+        GanShape shape = new GanShape(3, 32, 16, 4);
+        INDArray[] gIn = Labels.generatorInputs(shape, Nd4j.zeros(DataType.FLOAT, 5, 16), new int[]{0, 1, 2, 3, 3});
+        assertEquals(2, gIn.length);
+        assertArrayEquals(new long[]{5, 4}, gIn[1].shape());
+        assertArrayEquals(new float[]{1, 1, 1, 1, 1}, gIn[1].sum(1).data().asFloat(), "one 1 per row");
+        INDArray[] dIn = Labels.discriminatorInputs(shape, Nd4j.zeros(DataType.FLOAT, 5, 3, 32, 32), new int[]{0, 1, 2, 3, 3});
+        assertArrayEquals(new long[]{5, 4, 32, 32}, dIn[1].shape());
+        assertEquals(1, Labels.generatorInputs(new GanShape(1, 28, 16, 0), Nd4j.zeros(DataType.FLOAT, 5, 16), null).length);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Labels.oneHot(new int[]{4}, 4), "labels beyond the class count are a bug, not a silent zero row");
+    }
+
+    @org.junit.jupiter.api.Test
     void labelEncodings() {
         INDArray oneHot = Labels.oneHot(new int[]{2, 0}, 3);
         assertArrayEquals(new long[]{2, 3}, oneHot.shape());
