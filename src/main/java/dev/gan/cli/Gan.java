@@ -70,6 +70,11 @@ public final class Gan implements Runnable {
         return cl.execute(args);
     }
 
+    /** True when output goes to a terminal a person watches: progress bars then, plain lines otherwise (files, CI). */
+    boolean terminal() {
+        return System.console() != null && out == System.out && System.getenv("CI") == null;
+    }
+
     /** The command line as typed, for command.txt. */
     String commandLine() {
         return "gan " + String.join(" ", args);

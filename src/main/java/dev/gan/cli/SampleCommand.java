@@ -66,7 +66,7 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean terminal = System.console() != null && root.out == System.out && System.getenv("CI") == null;
+        boolean terminal = root.terminal();
         Sampler.run(new SampleRequest(checkpoint, grid, count, perClass, seeds, classSpec, out, batchSize, interpolate,
                 export, overwrite), root.out, terminal);
         return Gan.OK;

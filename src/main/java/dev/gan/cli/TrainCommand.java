@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "gan train: --config and --resume cannot be combined: a "
                     + "resumed run uses the config saved in its checkpoint; change keys with --set");
         }
-        boolean terminal = System.console() != null && root.out == System.out && System.getenv("CI") == null;
+        boolean terminal = root.terminal();
         TrainSession.Options options = new TrainSession.Options(root.out, terminal, root.commandLine());
         if (resume != null) {
             if (dryRun) throw new ParameterException(spec.commandLine(), "gan train: --dry-run goes with --config");

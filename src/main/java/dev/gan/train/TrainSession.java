@@ -200,18 +200,23 @@ public final class TrainSession {
             listeners.add(new SampleGrids());
             listeners.add(new CheckpointWriter());
             long t0 = System.nanoTime();
-            TrainingListener.Outcome outcome = withStopOnInterrupt(run, () -> new Trainer(run, listeners, null).run());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            log.info(String.format(Locale.ROOT, "%s at step %d/%d after %.1f s; samples in %s, checkpoints in %s",
-                    outcome == TrainingListener.Outcome.COMPLETED ? "done" : "stopped", run.step(), run.totalSteps(),
-                    seconds, dir.samples(), dir.checkpoints()));
-            return new Result(dir, run.step(), run.totalSteps(), outcome, seconds);
+            // the closing line is inside the stop guard: on Ctrl-C the JVM must not exit before it is written
+            return withStopOnInterrupt(run, () -> {
+                TrainingListener.Outcome outcome = new Trainer(run, listeners, null).run();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                log.info(String.format(Locale.ROOT, "%s at step %d/%d after %.1f s; samples in %s, checkpoints in %s",
+                        outcome == TrainingListener.Outcome.COMPLETED ? "done" : "stopped", run.step(),
+                        run.totalSteps(), seconds, dir.samples(), dir.checkpoints()));
+                return new Result(dir, run.step(), run.totalSteps(), outcome, seconds);
+            });
         }
     }
 
-    /** Ctrl-C asks the loop to stop after the current step and waits (up to 2 minutes) for its final checkpoint. */
-    private static TrainingListener.Outcome withStopOnInterrupt(TrainingRun run,
-                                                                java.util.function.Supplier<TrainingListener.Outcome> body) {
+    /**
+     * Ctrl-C (or SIGTERM) asks the loop to stop after the current step, and holds the JVM's exit (up to 2 minutes)
+     * until {@code body} has written its final checkpoint and closing line.
+     */
+    private static <T> T withStopOnInterrupt(TrainingRun run, java.util.function.Supplier<T> body) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             run.requestStop();

@@ -64,7 +64,7 @@ class GanModelsTest {
         assertEquals(10L * 64 * 16, GanModels.discriminator(m, cond, AdamConfig.defaults(), 1).numParams()
                 - GanModels.discriminator(m, plain, AdamConfig.defaults(), 1).numParams());
 
-        ModelConfig tiny = new ModelConfig("cgan", 16, 8, 8, true, 0);
+        ModelConfig tiny = new ModelConfig("cgan", 16, 8, 8, true, 0, true, 0.0);
         GanShape shape = new GanShape(1, 28, 16, 10);
         ComputationGraph g = GanModels.generator(tiny, shape, AdamConfig.defaults(), 1);
         ComputationGraph d = GanModels.discriminator(tiny, shape, AdamConfig.defaults(), 2);

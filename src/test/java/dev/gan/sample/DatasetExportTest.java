@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exported datasets read back: IDX through the trainer's own IDX source, folders as PNGs per class folder (the
- * layout of the folder source), both holding the same images for the same seed; manifest, overwrite rules.
+ * Exported datasets read back: IDX through the trainer's own IDX source, folders through its folder source, both
+ * holding the same images for the same seed; manifest, overwrite rules.
  */
 class DatasetExportTest {
     private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
@@ -76,6 +76,21 @@ class DatasetExportTest {
                         assertEquals(data.pixels()[base + y * SIZE + x] & 0xff, gray(img, x, y));
                     }
                 }
+            }
+        }
+
+        // and the trainer's folder source reads the folder export back: classes from the sorted sub-folder names,
+        // images taken from the classes in turn, pixels as exported (manifest.json beside the folders is ignored)
+        ImageSet fromFolder = Datasets.load(new DataConfig("folder", null, null, folder.toString(), SIZE, 1, 0, false, null));
+        List<String> sorted = FOLDERS.stream().sorted().toList();
+        assertEquals(sorted, fromFolder.classNames());
+        assertEquals(70, fromFolder.count());
+        for (int i = 0; i < 70; i++) {
+            int k = FOLDERS.indexOf(sorted.get(fromFolder.labels()[i]));
+            assertEquals(i % 10, fromFolder.labels()[i], "the folder source takes the classes in turn");
+            int j = i / 10, base = (j * 10 + k) * SIZE * SIZE, at = i * SIZE * SIZE;
+            for (int p = 0; p < SIZE * SIZE; p++) {
+                assertEquals(data.pixels()[base + p] & 0xff, fromFolder.pixels()[at + p] & 0xff, "image " + i + " pixel " + p);
             }
         }
 
