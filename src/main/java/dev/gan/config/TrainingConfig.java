@@ -14,13 +14,16 @@ package dev.gan.config;
  * @param evalEvery      score the generator with gan eval's metrics every N steps (0 = never); needs
  *                       eval_classifier; the best FID so far is kept as checkpoints/best.zip
  * @param evalClassifier domain classifier for evaluation (from gan classifier train); also gan eval's default
+ * @param gSteps         generator updates per step, on the same noise (2 keeps a winning D in check, as in
+ *                       carpedm20/DCGAN-tensorflow)
  * @param evalSamples    generated and real images per evaluation during training
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
-                             AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples) {
+                             AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
+                             int gSteps) {
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500);
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1);
     }
 
     void validate(String at, Problems p) {
@@ -32,6 +35,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
             p.add(at + ".steps", "training.steps and training.epochs are both 0: set one of them > 0");
         }
         p.check(dSteps >= 1 && dSteps <= 100, at + ".d_steps", "must be between 1 and 100", dSteps);
+        p.check(gSteps >= 1 && gSteps <= 10, at + ".g_steps", "must be between 1 and 10", gSteps);
         p.check(labelSmoothing >= 0 && labelSmoothing < 0.5, at + ".label_smoothing",
                 "must be >= 0 and < 0.5 (real label = 1 - label_smoothing)", labelSmoothing);
         p.check(evalEvery >= 0, at + ".eval_every", "must be >= 0 (0 = no evaluation during training)", evalEvery);

@@ -96,6 +96,12 @@ public final class GanStep {
         return new StepStats(f.lossD, lossG, f.dReal, f.dFake);
     }
 
+    /** The same noise and labels through the generator as it is now (for a further generator update). */
+    public Fakes regenerate(Fakes f) {
+        INDArray images = g.outputSingle(true, Labels.generatorInputs(shape, f.z, f.labels));
+        return new Fakes(f.z, f.labels, images, f.lossD, f.dReal, f.dFake);
+    }
+
     private void targets(int b) {
         if (ones != null && ones.size(0) == b) return;
         ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);

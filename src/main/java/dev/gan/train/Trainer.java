@@ -48,7 +48,7 @@ public final class Trainer {
         return outcome;
     }
 
-    /** Generator step number {@code run.step() + 1}: d_steps discriminator updates, then one generator update. */
+    /** Step number {@code run.step() + 1}: d_steps discriminator updates, then g_steps generator updates. */
     StepStats oneStep() {
         int b = run.config().training().batchSize();
         long seed = run.config().seed();
@@ -62,6 +62,9 @@ public final class Trainer {
             run.advance(batch.epoch(), index + 1);
         }
         StepStats stats = step.generatorStep(fakes, times);
+        for (int k = 1; k < run.config().training().gSteps(); k++) {
+            stats = step.generatorStep(step.regenerate(fakes), times);
+        }
         if (times != null) times.countStep();
         return stats;
     }

@@ -112,6 +112,17 @@ class TrainCommandTest {
     }
 
     @Test
+    void gStepsAndDStepsSetHowOftenEachNetworkIsUpdated() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "steps", "");
+        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "training.steps=3",
+                "--set", "training.g_steps=2", "--set", "training.d_steps=3").exit());
+        var ck = dev.gan.io.Checkpoints.read(tmp.resolve("runs/steps-001/checkpoints/step-000003.zip"), false);
+        assertEquals(6, ck.generator().getIterationCount(), "2 generator updates per step");
+        assertEquals(9, ck.discriminator().getIterationCount(), "3 discriminator updates per step");
+        assertEquals(9, ck.state().batchesDrawn(), "each discriminator update draws a batch");
+    }
+
+    @Test
     void keepsOnlyTheLastCheckpoints() throws Exception {
         Path cfg = TestRuns.tinyConfig(tmp, "keep", "");
         assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "output.checkpoint_every=1").exit());
