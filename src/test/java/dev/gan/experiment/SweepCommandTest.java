@@ -62,6 +62,14 @@ class SweepCommandTest {
     }
 
     @Test
+    void theShippedExamplePlanIsValid() {
+        TestRuns.Result r = gan("sweep", "--plan", "configs/sweeps/lr-beta.yaml", "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("sweep lr-beta: 4 runs from configs/sweeps/lr-beta.yaml"), r.out());
+        assertTrue(r.out().contains("004_g.lr-0.0001_d.lr-0.0004_beta1-0.9_seed-1"), r.out());
+    }
+
+    @Test
     void aBadPlanExitsWith2BeforeAnythingIsCreated() throws Exception {
         Path plan = SweepPlans.write(tmp, "bad", "grid:\n  training.d_steps: [1, 0]\n");
         TestRuns.Result r = gan("sweep", "--plan", plan.toString());
