@@ -14,16 +14,18 @@ import java.util.List;
  * @param dBatchNorm BatchNorm in D (when batch_norm is on); off, D scores each image on its own instead of
  *                   relative to the rest of its batch
  * @param dDropout   dropout probability after each of D's hidden layers (0 = none)
+ * @param dMinibatchStddev append the minibatch standard deviation feature map before D's output (ProGAN), so D can
+ *                   tell a low-variety fake batch from a real one
  */
 public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
-                          boolean dBatchNorm, double dDropout) {
+                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
     public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0);
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false);
     }
 
     void validate(String at, Problems p) {

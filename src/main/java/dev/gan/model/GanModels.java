@@ -154,6 +154,11 @@ public final class GanModels {
             prev = norm ? batchNorm(b, name + "_bn", lrelu, name) : name;
             width *= 2;
         }
+        if (m.dMinibatchStddev()) {
+            // after the last BatchNorm, which would subtract a value that is the same for the whole batch
+            b.addLayer("d_mbstd", new MinibatchStdDev(), prev);
+            prev = "d_mbstd";
+        }
         OutputLayer.Builder out = new OutputLayer.Builder(new BceWithLogitsLoss()).nOut(1).activation(Activation.IDENTITY);
         if (m.dDropout() > 0) out.dropOut(1 - m.dDropout());
         b.addLayer(D_OUT, out.build(), prev);
