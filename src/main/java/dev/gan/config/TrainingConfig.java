@@ -1,5 +1,7 @@
 package dev.gan.config;
 
+import java.util.List;
+
 /**
  * Optimisation. The length of a run is {@code steps} generator updates, or {@code epochs} passes over the data
  * when {@code steps} is 0.
@@ -17,13 +19,26 @@ package dev.gan.config;
  * @param gSteps         generator updates per step, on the same noise (2 keeps a winning D in check, as in
  *                       carpedm20/DCGAN-tensorflow)
  * @param evalSamples    generated and real images per evaluation during training
+ * @param augment        differentiable augmentation of everything D sees, real and fake (DiffAugment): a
+ *                       comma-separated subset of color, translation, cutout, or none
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
-                             int gSteps) {
+                             int gSteps, String augment) {
+
+    /** The transforms {@code augment} may name (DiffAugment's policy names). */
+    public static final List<String> AUGMENTATIONS = List.of("color", "translation", "cutout");
+
+    static boolean isAugmentPolicy(String policy) {
+        if (policy == null || policy.isBlank() || policy.strip().equalsIgnoreCase("none")) return true;
+        for (String part : policy.split(",")) {
+            if (!AUGMENTATIONS.contains(part.strip().toLowerCase(java.util.Locale.ROOT))) return false;
+        }
+        return true;
+    }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1);
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1, "none");
     }
 
     void validate(String at, Problems p) {
@@ -45,6 +60,8 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         }
         p.check(evalSamples >= 10 && evalSamples <= 50_000, at + ".eval_samples", "must be between 10 and 50000",
                 evalSamples);
+        p.check(isAugmentPolicy(augment), at + ".augment", "must be none or a comma-separated subset of "
+                + String.join(", ", AUGMENTATIONS), augment);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }

@@ -12,6 +12,8 @@ import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.SplittableRandom;
+
 /**
  * One GAN update on two separate DL4J graphs, as pytorch/examples dcgan does it:
  * <ol>
@@ -21,7 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       gradient it sends back to its input, captured by {@link EpsCapture}, is what {@code G.fit} propagates
  *       through G with G's own Adam.</li>
  * </ol>
- * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2).
+ * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2). With a
+ * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
+ * gradient is mapped back through the augmentation before it reaches G.
  */
 public final class GanStep {
     private final ComputationGraph g;
@@ -30,11 +34,14 @@ public final class GanStep {
     private final EpsCapture inputGradient;
     private final BceWithLogitsLoss dLoss;
     private final float realLabel;
+    private final DiffAugment augment;
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private INDArray realGradient;
     private INDArray ones, zeros, realTargets;
 
-    public GanStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing) {
+    public GanStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing,
+                   DiffAugment augment) {
+        this.augment = augment;
         this.g = g;
         this.d = d;
         this.shape = shape;
@@ -47,16 +54,19 @@ public final class GanStep {
 
     /**
      * One discriminator update on a real batch and the fakes G makes from {@code z}; returns the fakes' inputs for
-     * the generator step that follows.
+     * the generator step that follows. {@code rng} draws the augmentations (unused without augmentation).
      */
-    public Fakes discriminatorStep(INDArray real, int[] realLabels, INDArray z, int[] fakeLabels, StepTimes times) {
+    public Fakes discriminatorStep(INDArray real, int[] realLabels, INDArray z, int[] fakeLabels, SplittableRandom rng,
+                                   StepTimes times) {
         int b = (int) real.size(0);
         targets(b);
         long t0 = System.nanoTime();
         INDArray fake = g.outputSingle(true, Labels.generatorInputs(shape, z, fakeLabels));
         long t1 = System.nanoTime();
+        INDArray realSeen = augment == null ? real : augment.apply(real, rng).images();
+        INDArray fakeSeen = augment == null ? fake : augment.apply(fake, rng).images();
 
-        d.setInputs(Labels.discriminatorInputs(shape, real, realLabels));
+        d.setInputs(Labels.discriminatorInputs(shape, realSeen, realLabels));
         d.setLabels(realTargets);
         d.computeGradientAndScore();
         double lossReal = d.score();
@@ -65,7 +75,7 @@ public final class GanStep {
         if (realGradient == null) realGradient = grad.dup();
         else realGradient.assign(grad);
 
-        d.setInputs(Labels.discriminatorInputs(shape, fake, fakeLabels));
+        d.setInputs(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels));
         d.setLabels(zeros);
         d.computeGradientAndScore();
         double lossFake = d.score();
@@ -81,14 +91,15 @@ public final class GanStep {
         return new Fakes(z, fakeLabels, fake, lossReal + lossFake, dReal, dFake);
     }
 
-    /** The generator update for the fakes of the last discriminator step. */
-    public StepStats generatorStep(Fakes f, StepTimes times) {
+    /** The generator update for the fakes of the last discriminator step; {@code rng} as for the D step. */
+    public StepStats generatorStep(Fakes f, SplittableRandom rng, StepTimes times) {
         long t0 = System.nanoTime();
-        d.setInputs(Labels.discriminatorInputs(shape, f.images, f.labels));
+        DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images, rng);
+        d.setInputs(Labels.discriminatorInputs(shape, aug == null ? f.images : aug.images(), f.labels));
         d.setLabels(ones);
         d.computeGradientAndScore();   // D in training mode; its parameters are not touched
         double lossG = d.score();
-        INDArray dLossDFake = inputGradient.captured();
+        INDArray dLossDFake = aug == null ? inputGradient.captured() : aug.backprop(inputGradient.captured());
         long t1 = System.nanoTime();
         g.fit(Labels.generatorInputs(shape, f.z, f.labels), new INDArray[]{dLossDFake});
         long t2 = System.nanoTime();

@@ -31,6 +31,11 @@ public final class Noise {
         return Nd4j.create(v, new long[]{rows, cols}, DataType.FLOAT);
     }
 
+    /** The random source of stream {@code stream}'s augmentations ({@link DiffAugment}). */
+    public static SplittableRandom augmentation(long seed, long stream) {
+        return rng(seed, stream ^ 0x3C6EF372FE94F82AL);
+    }
+
     /** {@code n} labels uniform in [0, numClasses). */
     public static int[] labels(long seed, long stream, int n, int numClasses) {
         SplittableRandom r = rng(seed, stream ^ 0x5DEECE66DL);

@@ -4,6 +4,7 @@ import dev.gan.data.BatchSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The training loop, kept plain: draw batches, run {@link GanStep}, tell the listeners. Everything else a run does
@@ -20,7 +21,7 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
         this.times = times;
         this.step = new GanStep(run.generator(), run.discriminator(), run.shape(),
-                run.config().training().labelSmoothing());
+                run.config().training().labelSmoothing(), DiffAugment.of(run.config().training().augment()));
     }
 
     public TrainingListener.Outcome run() {
@@ -58,12 +59,15 @@ public final class Trainer {
             BatchSampler.Batch batch = run.sampler().batch(index);
             // noise is a function of the batch number: a resumed run draws exactly what the original would have
             INDArray z = Noise.normal(seed, index, b, run.shape().latentSize());
-            fakes = step.discriminatorStep(batch.images(), batch.labels(), z, batch.labels(), times);
+            // augmentations too: even streams for the D step of batch k, odd ones for the G steps of step s
+            fakes = step.discriminatorStep(batch.images(), batch.labels(), z, batch.labels(),
+                    Noise.augmentation(seed, 2 * index), times);
             run.advance(batch.epoch(), index + 1);
         }
-        StepStats stats = step.generatorStep(fakes, times);
+        SplittableRandom gAugment = Noise.augmentation(seed, 2 * run.step() + 1);
+        StepStats stats = step.generatorStep(fakes, gAugment, times);
         for (int k = 1; k < run.config().training().gSteps(); k++) {
-            stats = step.generatorStep(step.regenerate(fakes), times);
+            stats = step.generatorStep(step.regenerate(fakes), gAugment, times);
         }
         if (times != null) times.countStep();
         return stats;

@@ -149,4 +149,20 @@ class TrainCommandTest {
                 + dir.resolve("config.yaml") + "), or another --run-dir", other.err().strip());
         assertEquals(2, gan("train", "--resume", dir.toString(), "--run-dir", dir.toString()).exit());
     }
+
+    /**
+     * The stabilisers train end to end and their checkpoints load again: the minibatch-stddev layer is a SameDiff
+     * layer serialized by class name inside D's zip, and augmentation must leave losses finite.
+     */
+    @Test
+    void minibatchStddevAndAugmentationTrainAndReload() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "stable", "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "model.d_minibatch_stddev=true",
+                "--set", "training.augment=color,translation,cutout");
+        assertEquals(0, r.exit(), r.toString());
+        Map<String, double[]> m = MetricsLog.read(tmp.resolve("runs/stable-001/metrics.csv"));
+        for (double v : m.get("loss_d")) assertTrue(Double.isFinite(v) && v > 0, "loss_d " + v);
+        var ckpt = dev.gan.io.Checkpoints.read(tmp.resolve("runs/stable-001/checkpoints/step-000006.zip"), true);
+        assertTrue(ckpt.discriminator().getLayer("d_mbstd") != null, "D keeps its minibatch-stddev layer");
+    }
 }

@@ -98,6 +98,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownAugmentationIsNamed() {
+        assertEquals("--set training.augment=color,flip: training.augment must be none or a comma-separated subset "
+                        + "of color, translation, cutout (got \"color,flip\")",
+                assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),
+                        List.of("training.augment=color,flip"))).getMessage());
+    }
+
+    @Test
     void setIntoAValueIsAnError() {
         assertEquals("--set name.x=1: name is a single value, not a section, so it has no key x",
                 assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),

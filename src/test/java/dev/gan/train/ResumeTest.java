@@ -5,6 +5,8 @@ import dev.gan.io.Checkpoints;
 import dev.gan.io.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -25,12 +27,15 @@ class ResumeTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void resumedRunMatchesStraightRun() throws Exception {
+    /** With augmentation too: its random draws are functions of the step, like the noise. */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "color,translation,cutout"})
+    void resumedRunMatchesStraightRun(String augment) throws Exception {
+        String aug = "training.augment=" + augment;
         Path cfg = TestRuns.tinyConfig(tmp, "straight", "");
-        assertEquals(0, gan("train", "--config", cfg.toString()).exit());
+        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", aug).exit());
         Path cfg2 = TestRuns.tinyConfig(tmp, "split", "");
-        assertEquals(0, gan("train", "--config", cfg2.toString(), "--set", "training.steps=3").exit());
+        assertEquals(0, gan("train", "--config", cfg2.toString(), "--set", "training.steps=3", "--set", aug).exit());
         TestRuns.Result resumed = gan("train", "--resume", tmp.resolve("runs/split-001").toString(),
                 "--set", "training.steps=6");
         assertEquals(0, resumed.exit(), resumed.toString());
