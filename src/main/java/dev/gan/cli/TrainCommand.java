@@ -2,7 +2,6 @@ package dev.gan.cli;
 
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
-import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.model.GanShape;
@@ -85,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         root.out.print(ConfigLoader.toYaml(cfg));
         root.out.println();
         root.out.println(Backend.init());
-        ImageSet data = Datasets.load(cfg.data());
+        ImageSet data = TrainSession.trainingData(cfg);
         GanShape shape = TrainSession.shapeFor(cfg, data);
         root.out.printf("data: %d images %dx%dx%d from %s%n", data.count(), data.channels(), data.size(), data.size(),
                 data.source());

@@ -16,16 +16,18 @@ import java.util.List;
  * @param dDropout   dropout probability after each of D's hidden layers (0 = none)
  * @param dMinibatchStddev append the minibatch standard deviation feature map before D's output (ProGAN), so D can
  *                   tell a low-variety fake batch from a real one
+ * @param clusters   {@code dcgan}: condition G and D on k-means clusters of the training images (a self-conditioned
+ *                   GAN: unsupervised, no labels used); 0 = plain DCGAN
  */
 public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
-                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev) {
+                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
     public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false);
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0);
     }
 
     void validate(String at, Problems p) {
@@ -34,6 +36,12 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
         p.check(gWidth >= 1 && gWidth <= 1024, at + ".g_width", "must be between 1 and 1024", gWidth);
         p.check(dWidth >= 1 && dWidth <= 1024, at + ".d_width", "must be between 1 and 1024", dWidth);
         p.check(dDropout >= 0 && dDropout < 1, at + ".d_dropout", "must be >= 0 and < 1 (a drop probability)", dDropout);
+        p.check(clusters == 0 || clusters >= 2 && clusters <= 100, at + ".clusters",
+                "must be 0 (plain DCGAN) or between 2 and 100", clusters);
+        if (clusters > 0 && "cgan".equals(type)) {
+            p.add(at + ".clusters", at + ".clusters is for model.type dcgan (a cgan is conditioned on its labels): "
+                    + "set it to 0, or use model.type dcgan");
+        }
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
     }
 }

@@ -92,8 +92,8 @@ public final class Benchmark {
         byte[] px = new byte[n * c * s * s];
         SplittableRandom r = new SplittableRandom(cfg.seed());
         for (int i = 0; i < px.length; i++) px[i] = (byte) r.nextInt(256);
-        boolean cgan = "cgan".equals(cfg.model().type());
-        int classes = cgan ? Math.max(2, cfg.model().numClasses()) : 0;
+        boolean cgan = "cgan".equals(cfg.model().type()) || cfg.model().clusters() > 0;
+        int classes = !cgan ? 0 : cfg.model().clusters() > 0 ? cfg.model().clusters() : Math.max(2, cfg.model().numClasses());
         int[] labels = cgan ? new int[n] : null;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < classes; i++) names.add(Integer.toString(i));

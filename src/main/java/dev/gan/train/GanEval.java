@@ -37,15 +37,17 @@ public final class GanEval {
         ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         GanShape shape = ck.state().shape();
         requireShape(c, shape.channels(), shape.size(), file.toString());
-        if (shape.conditional() && shape.numClasses() != c.info().classNames().size()) {
+        // a self-conditioned DCGAN is conditional on its own clusters, not on the classifier's classes
+        boolean byClass = shape.conditional() && "cgan".equals(ck.state().modelType());
+        if (byClass && shape.numClasses() != c.info().classNames().size()) {
             throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
                     + c.info().classNames().size() + "; use a classifier trained on the same data");
         }
         ImageSet data = Datasets.load(cfg.data());
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
         EvalSamples.Generated g = EvalSamples.generate(ck.generator(), shape, n, seed, BATCH);
-        Scores scores = eval.score(g.images(), g.labels());
-        double casAccuracy = cas && shape.conditional()
+        Scores scores = eval.score(g.images(), byClass ? g.labels() : null);
+        double casAccuracy = cas && byClass
                 ? Cas.accuracy(g.images(), g.labels(), c.info(), ClassifierTraining.testSet(c.info()))
                 : Double.NaN;
         String what = file + " (step " + ck.state().step() + ", " + ck.state().modelType() + ")";

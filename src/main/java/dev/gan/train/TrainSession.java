@@ -3,6 +3,7 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
+import dev.gan.data.Clusters;
 import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
@@ -62,6 +63,16 @@ public final class TrainSession {
         }
     }
 
+    /**
+     * The config's dataset as training sees it: for a self-conditioned DCGAN ({@code model.clusters}), labelled by
+     * its k-means clusters (seeded, so a resumed run gets the same ones).
+     */
+    public static ImageSet trainingData(ExperimentConfig cfg) {
+        ImageSet data = Datasets.load(cfg.data());
+        int k = cfg.model().clusters();
+        return k > 0 && "dcgan".equals(cfg.model().type()) ? Clusters.label(data, k, cfg.seed()) : data;
+    }
+
     /** What the networks must look like for this config and dataset; checks CGAN's classes against the data. */
     public static GanShape shapeFor(ExperimentConfig cfg, ImageSet data) {
         int classes = 0;
@@ -85,13 +96,14 @@ public final class TrainSession {
                 throw new UserException(data.source() + ": has " + classes + " class; a CGAN needs at least 2");
             }
         }
+        if ("dcgan".equals(cfg.model().type()) && cfg.model().clusters() > 0) classes = data.numClasses();
         return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
     }
 
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
     public static Result start(ExperimentConfig cfg, Options options) {
         Backend.init();
-        ImageSet data = Datasets.load(cfg.data());
+        ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
@@ -101,7 +113,7 @@ public final class TrainSession {
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
     public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
         Backend.init();
-        ImageSet data = Datasets.load(cfg.data());
+        ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
         return run(cfg, dir, data, shape, Networks.build(cfg, shape), 0, 0, 0, options);
     }
@@ -146,7 +158,7 @@ public final class TrainSession {
 
     private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
         Path file = ck.file();
-        ImageSet data = Datasets.load(cfg.data());
+        ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
         if (!shape.equals(ck.state().shape())) {
             throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()

@@ -50,6 +50,30 @@ class ConditionalAndFolderRunsTest {
         assertEquals(List.of(FASHION.split(",")), ck.state().classNames());
     }
 
+    /** model.clusters: a DCGAN conditioned on k-means clusters, one grid row per cluster, samples per cluster. */
+    @Test
+    void selfConditionedDcganTrainsOnClustersAndSamples() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "selfcond", "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "model.clusters=3");
+        assertEquals(0, r.exit(), r.toString());
+        Path run = tmp.resolve("runs/selfcond-001");
+        assertEquals(ImageGrid.gridSide(3, 28),
+                ImageIO.read(run.resolve("samples/step-000006.png").toFile()).getHeight(), "one row per cluster");
+        assertEquals(List.of("0\tcluster 1", "1\tcluster 2", "2\tcluster 3"), Files.readAllLines(run.resolve("classes.txt")));
+        Checkpoints.Checkpoint ck = Checkpoints.read(run.resolve("checkpoints/step-000006.zip"), false);
+        assertEquals("dcgan", ck.state().modelType());
+        assertEquals(3, ck.state().shape().numClasses());
+        TestRuns.Result s = gan("sample", "--checkpoint", run.toString(), "--class", "cluster 2", "--count", "4",
+                "--out", tmp.resolve("c2").toString());
+        assertEquals(0, s.exit(), s.toString());
+
+        TestRuns.Result bad = gan("train", "--config", cfg.toString(), "--set", "model.type=cgan",
+                "--set", "model.clusters=3");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().strip().endsWith("model.clusters is for model.type dcgan (a cgan is conditioned on its "
+                + "labels): set it to 0, or use model.type dcgan"), bad.err());
+    }
+
     @Test
     void cganNumClassesMustMatchTheData() throws Exception {
         Path cfg = TestRuns.tinyConfig(tmp, "classes", "");

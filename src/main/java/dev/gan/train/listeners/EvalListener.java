@@ -61,7 +61,9 @@ public final class EvalListener implements TrainingListener {
         if (run.step() % run.config().training().evalEvery() != 0) return;
         EvalSamples.Generated g = EvalSamples.generate(run.generator(), run.shape(),
                 run.config().training().evalSamples(), run.config().seed(), run.config().training().batchSize());
-        Scores s = evaluation.score(g.images(), g.labels());
+        // conditional accuracy only for a CGAN: a self-conditioned DCGAN's labels are its clusters, not classes
+        boolean byClass = "cgan".equals(run.config().model().type());
+        Scores s = evaluation.score(g.images(), byClass ? g.labels() : null);
         metrics.record(run, s.named());
         boolean best = s.fid() < bestFid;
         run.log().info(String.format(Locale.ROOT, "[%d/%d] eval on %d samples: FID %.3f  KID %.4f  IS %.3f  "
