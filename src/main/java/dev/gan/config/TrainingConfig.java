@@ -1,5 +1,7 @@
 package dev.gan.config;
 
+import java.util.List;
+
 /**
  * Optimisation. The length of a run is {@code steps} generator updates, or {@code epochs} passes over the data
  * when {@code steps} is 0.
@@ -17,13 +19,19 @@ package dev.gan.config;
  * @param gSteps         generator updates per step, on the same noise (2 keeps a winning D in check, as in
  *                       carpedm20/DCGAN-tensorflow)
  * @param evalSamples    generated and real images per evaluation during training
+ * @param engine         what runs the step: {@code dl4j} (the graphs' own layers), {@code fast} (libnd4j ops on the
+ *                       graphs' arrays, same maths, for the layers it covers) or {@code auto} (fast when it covers
+ *                       both networks, else dl4j)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
-                             int gSteps) {
+                             int gSteps, String engine) {
+
+    public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1);
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
+                "auto");
     }
 
     void validate(String at, Problems p) {
@@ -45,6 +53,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         }
         p.check(evalSamples >= 10 && evalSamples <= 50_000, at + ".eval_samples", "must be between 10 and 50000",
                 evalSamples);
+        p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }
