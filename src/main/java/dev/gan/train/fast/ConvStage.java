@@ -28,8 +28,8 @@ final class ConvStage implements Stage {
     private final Nonlinearity activation;
     private final CustomOp forwardOp, backwardOp;
     private final OpContext forwardArgs, backwardArgs;
-    private final Buffer preActivation = new Buffer(), output = new Buffer(), inputGrad = new Buffer();
-    private INDArray input, z;
+    private final Buffer preActivation = new Buffer(), inputGrad = new Buffer();
+    private INDArray input;
 
     ConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads, Nonlinearity activation) {
         this.transposed = conf instanceof Deconvolution2D;
@@ -67,21 +67,18 @@ final class ConvStage implements Stage {
     public INDArray forward(INDArray x, INDArray[] inputs) {
         input = x;
         long[] shape = {x.size(0), outChannels, outSize(x.size(2), 0), outSize(x.size(3), 1)};
-        z = preActivation.of(shape);
+        INDArray z = preActivation.of(shape);
         forwardArgs.setInputArray(0, x);
         forwardArgs.setInputArray(1, weights);
         if (bias != null) forwardArgs.setInputArray(2, bias);
         forwardArgs.setOutputArray(0, z);
         Nd4j.exec(forwardOp, forwardArgs);
-        if (activation.isIdentity()) return z;
-        INDArray y = output.of(shape);
-        activation.forward(z, y);
-        return y;
+        return activation.forward(z);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        INDArray delta = activation.backward(z, gradOut);
+        INDArray delta = activation.backward(gradOut);
         INDArray gx = inputGrad.of(input.shape());
         int i = 0;
         backwardArgs.setInputArray(i++, input);

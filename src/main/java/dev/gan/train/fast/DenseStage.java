@@ -13,8 +13,8 @@ final class DenseStage implements Stage {
     private final long nOut;
     private final INDArray weights, bias, weightGrad, biasGrad;
     private final Nonlinearity activation;
-    private final Buffer preActivation = new Buffer(), output = new Buffer(), inputGrad = new Buffer();
-    private INDArray input, z;
+    private final Buffer preActivation = new Buffer(), inputGrad = new Buffer();
+    private INDArray input;
 
     DenseStage(long nOut, boolean hasBias, Map<String, INDArray> params, Map<String, INDArray> grads,
                Nonlinearity activation) {
@@ -29,18 +29,15 @@ final class DenseStage implements Stage {
     @Override
     public INDArray forward(INDArray x, INDArray[] inputs) {
         input = x;
-        z = preActivation.of(x.size(0), nOut);
+        INDArray z = preActivation.of(x.size(0), nOut);
         Nd4j.gemm(x, weights, z, false, false, 1.0, 0.0);
         if (bias != null) z.addiRowVector(bias);
-        if (activation.isIdentity()) return z;
-        INDArray y = output.of(z.shape());
-        activation.forward(z, y);
-        return y;
+        return activation.forward(z);
     }
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        INDArray delta = activation.backward(z, gradOut);
+        INDArray delta = activation.backward(gradOut);
         Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
         if (bias != null) delta.sum(biasGrad, 0);
         INDArray gx = inputGrad.of(input.shape());

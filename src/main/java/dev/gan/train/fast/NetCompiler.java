@@ -158,13 +158,14 @@ final class NetCompiler {
             }
             OutputLayer o = (OutputLayer) conf;
             return views -> new DenseStage(o.getNOut(), o.hasBias(), views.params(name), views.gradients(name),
-                    Nonlinearity.IDENTITY);
+                    Nonlinearity.of(o.getActivationFn()));
         }
         if (conf.getClass() == DenseLayer.class) {
             DenseLayer d = (DenseLayer) conf;
             if (d.hasLayerNorm()) throw new NotCovered(role, name, kind + " with layer normalisation");
-            Nonlinearity act = activation(role, name, d);
-            return views -> new DenseStage(d.getNOut(), d.hasBias(), views.params(name), views.gradients(name), act);
+            activation(role, name, d);
+            return views -> new DenseStage(d.getNOut(), d.hasBias(), views.params(name), views.gradients(name),
+                    Nonlinearity.of(d.getActivationFn()));
         }
         if (conf.getClass() == ConvolutionLayer.class || conf.getClass() == Deconvolution2D.class) {
             ConvolutionLayer c = (ConvolutionLayer) conf;
@@ -173,8 +174,8 @@ final class NetCompiler {
             }
             if (Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) throw new NotCovered(role, name, kind + " with dilation");
             if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) throw new NotCovered(role, name, kind + " with NHWC data");
-            Nonlinearity act = activation(role, name, c);
-            return views -> new ConvStage(c, views.params(name), views.gradients(name), act);
+            activation(role, name, c);
+            return views -> new ConvStage(c, views.params(name), views.gradients(name), Nonlinearity.of(c.getActivationFn()));
         }
         if (conf.getClass() == BatchNormalization.class) {
             BatchNormalization b = (BatchNormalization) conf;
@@ -186,12 +187,10 @@ final class NetCompiler {
         throw new NotCovered(role, name, kind);
     }
 
-    private static Nonlinearity activation(String role, String name, BaseLayer conf) throws NotCovered {
-        Nonlinearity n = Nonlinearity.of(conf.getActivationFn());
-        if (n == null) {
+    private static void activation(String role, String name, BaseLayer conf) throws NotCovered {
+        if (Nonlinearity.of(conf.getActivationFn()) == null) {
             throw new NotCovered(role, name, conf.getClass().getSimpleName() + " with activation " + conf.getActivationFn());
         }
-        return n;
     }
 
     /** What a layer does in training that the fast engine does not, or null. */
