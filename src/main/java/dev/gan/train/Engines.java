@@ -20,20 +20,34 @@ public final class Engines {
     private Engines() {
     }
 
+    /**
+     * The step that trains these networks under {@code cfg}'s training.engine.
+     *
+     * @param note why auto did not take the fast engine, or null
+     */
+    public record Selected(TrainingStep step, String note) {
+        /** The engine's name, with the note when there is one: for logs and --dry-run. */
+        public String describe() {
+            return step.engine() + (note == null ? "" : " (" + note + ")");
+        }
+    }
+
     /** The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. */
-    public static TrainingStep create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d) {
+    public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d) {
         String engine = cfg.training().engine();
         double smoothing = cfg.training().labelSmoothing();
+        String note = null;
         if (!DL4J.equals(engine)) {
             try {
-                return new FastStep(g, d, shape, smoothing);
+                return new Selected(new FastStep(g, d, shape, smoothing), null);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
                     throw new UserException("training.engine is fast, but it does not cover " + e.getMessage()
                             + "; set training.engine to auto (falls back to dl4j) or dl4j");
                 }
+                note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
-        return new GanStep(g, d, shape, smoothing);
+        return new Selected(new GanStep(g, d, shape, smoothing), note);
     }
 }

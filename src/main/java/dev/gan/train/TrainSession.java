@@ -95,7 +95,7 @@ public final class TrainSession {
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
-        TrainingStep engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator());
+        Engines.Selected engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator());
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, options);
     }
@@ -161,7 +161,7 @@ public final class TrainSession {
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
-        TrainingStep engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator());
+        Engines.Selected engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator());
         Path parent = file.toAbsolutePath().getParent();
         RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
                 ? new RunDirectory(parent.getParent())
@@ -172,7 +172,7 @@ public final class TrainSession {
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, ImageSet data, GanShape shape, Networks nets,
-                              TrainingStep trainingStep, long step, long epoch, long batchesDrawn, Options options) {
+                              Engines.Selected engine, long step, long epoch, long batchesDrawn, Options options) {
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
         appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
@@ -191,7 +191,7 @@ public final class TrainSession {
             }
             log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s engine=%s",
                     cfg.model().type(), nets.generator().numParams(), nets.discriminator().numParams(), Backend.init(),
-                    trainingStep.engine()));
+                    engine.describe()));
             log.info(String.format(Locale.ROOT, "training: %d steps of batch %d (%.1f epochs of %d batches)",
                     run.totalSteps(), cfg.training().batchSize(),
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
@@ -208,7 +208,7 @@ public final class TrainSession {
             long t0 = System.nanoTime();
             // the closing line is inside the stop guard: on Ctrl-C the JVM must not exit before it is written
             return withStopOnInterrupt(run, () -> {
-                TrainingListener.Outcome outcome = new Trainer(run, trainingStep, listeners, null).run();
+                TrainingListener.Outcome outcome = new Trainer(run, engine.step(), listeners, null).run();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 log.info(String.format(Locale.ROOT, "%s at step %d/%d after %.1f s; samples in %s, checkpoints in %s",
                         outcome == TrainingListener.Outcome.COMPLETED ? "done" : "stopped", run.step(),

@@ -96,6 +96,15 @@ class EnginesTest {
     }
 
     @Test
+    void dryRunSaysWhichEngineWouldRunAndWhy() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "dry", "");
+        assertTrue(gan("train", "--config", cfg.toString(), "--dry-run").out().contains("\nengine: fast\n"));
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--dry-run", "--set", "model.d_dropout=0.3");
+        assertTrue(r.out().contains("\nengine: dl4j (training.engine auto: the fast engine does not cover the "
+                + "discriminator's layer d_conv2 (ConvolutionLayer with dropout))\n"), r.out());
+    }
+
+    @Test
     void fastOnAnUncoveredModelNamesTheLayer() throws Exception {
         UserException e = assertThrows(UserException.class, () -> engineFor("training.engine=fast", "model.d_dropout=0.3"));
         assertEquals("training.engine is fast, but it does not cover the discriminator's layer d_conv2 "
@@ -117,7 +126,7 @@ class EnginesTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, "engine", ""), List.of(sets));
         GanShape shape = new GanShape(1, 28, cfg.model().latentSize(), 0);
         TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
-        return Engines.create(cfg, shape, nets.generator(), nets.discriminator()).engine();
+        return Engines.create(cfg, shape, nets.generator(), nets.discriminator()).step().engine();
     }
 
     private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d, List<double[]> stats) {
