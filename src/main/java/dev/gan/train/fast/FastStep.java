@@ -36,6 +36,11 @@ public final class FastStep implements TrainingStep {
     public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing) throws NotCovered {
         NetCompiler.Plan gPlan = NetCompiler.plan(g, "generator", ExternalGradientLoss.class);
         NetCompiler.Plan dPlan = NetCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
+        if (dPlan.chainInput() != 0) {
+            // D's backprop returns the gradient of its chain's input, and the G step needs the image's (input 0)
+            String image = d.getConfiguration().getNetworkInputs().get(0);
+            throw new NotCovered("discriminator", image, "an input that does not lead the chain of layers");
+        }
         this.g = new FastNet(gPlan);
         this.d = new FastNet(dPlan);
         this.shape = shape;

@@ -40,7 +40,7 @@ final class MergeStage implements Stage {
         INDArray out = output.of(shape);
         long from = 0;
         for (INDArray part : parts) {
-            out.get(channels(out.rank(), from, part.size(1))).assign(part);
+            out.get(channelRange(out.rank(), from, part.size(1))).assign(part);
             from += part.size(1);
         }
         return out;
@@ -49,10 +49,10 @@ final class MergeStage implements Stage {
     @Override
     public INDArray backward(INDArray gradOut) {
         if (chainShape == null) return null;
-        return chainGrad.of(chainShape).assign(gradOut.get(channels(gradOut.rank(), chainFrom, chainShape[1])));
+        return chainGrad.of(chainShape).assign(gradOut.get(channelRange(gradOut.rank(), chainFrom, chainShape[1])));
     }
 
-    private static INDArrayIndex[] channels(int rank, long from, long count) {
+    private static INDArrayIndex[] channelRange(int rank, long from, long count) {
         INDArrayIndex[] at = new INDArrayIndex[rank];
         for (int d = 0; d < rank; d++) at[d] = NDArrayIndex.all();
         at[1] = NDArrayIndex.interval(from, from + count);
