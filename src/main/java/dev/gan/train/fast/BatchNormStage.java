@@ -56,7 +56,6 @@ final class BatchNormStage implements Stage {
         this.betaGrad = flat(grads, BatchNormalizationParamInitializer.BETA);
         this.meanDelta = flat(grads, BatchNormalizationParamInitializer.GLOBAL_MEAN);
         this.spreadDelta = flat(grads, spread);
-        // apply gamma, apply beta, channel axis 1 (NCHW); epsilon
         this.momentsArgs = Nd4j.getExecutioner().buildContext();
         momentsArgs.setIArguments(NCHW_REDUCE);
         this.forwardArgs = context(conf.getEps());
@@ -67,6 +66,7 @@ final class BatchNormStage implements Stage {
         return arrays.get(key).reshape(channels);
     }
 
+    /** batchnorm / batchnorm_bp arguments: apply gamma, apply beta, channel axis 1 (NCHW); epsilon. */
     private static OpContext context(double eps) {
         OpContext c = Nd4j.getExecutioner().buildContext();
         c.setIArguments(1, 1, 1);

@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ~12 ns per element, 10-20x the cost of a multiply (measured on DCGAN-64's first D layer: 28 + 46 ms of a single
  * pass at 1 thread, against 4 + 2 ms here). Leaky and plain ReLU instead keep their derivative as a mask, 1 where
  * z > 0 and alpha elsewhere, so that the forward pass is z * mask and backprop one multiply; both give DL4J's
- * numbers bit for bit. Tanh keeps DL4J's ops: the custom (oneDNN) tanh is 4x faster but differs by up to an ulp
- * of 1, which is 1e-5 relative on a young generator's near-zero outputs, for ~3 ms per DCGAN-64 step.
+ * numbers bit for bit. Tanh keeps DL4J's ops: the custom (oneDNN) tanh is 4x faster but off by up to 1.2e-7
+ * absolute, which is 1e-5 relative on a young generator's near-zero outputs, for ~3 ms per DCGAN-64 step.
  */
 abstract class Nonlinearity {
 
