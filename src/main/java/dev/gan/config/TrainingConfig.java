@@ -21,10 +21,15 @@ import java.util.List;
  * @param evalSamples    generated and real images per evaluation during training
  * @param augment        differentiable augmentation of everything D sees, real and fake (DiffAugment): a
  *                       comma-separated subset of color, translation, cutout, or none
+ * @param engine         what runs the step: {@code dl4j} (the graphs' own layers), {@code fast} (libnd4j ops on the
+ *                       graphs' arrays, same maths, for the layers it covers) or {@code auto} (fast when it covers
+ *                       both networks, else dl4j)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
-                             int gSteps, String augment) {
+                             int gSteps, String augment, String engine) {
+
+    public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
     /** The transforms {@code augment} may name (DiffAugment's policy names). */
     public static final List<String> AUGMENTATIONS = List.of("color", "translation", "cutout");
@@ -38,7 +43,8 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1, "none");
+        return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
+                "none", "auto");
     }
 
     void validate(String at, Problems p) {
@@ -62,6 +68,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
                 evalSamples);
         p.check(isAugmentPolicy(augment), at + ".augment", "must be none or a comma-separated subset of "
                 + String.join(", ", AUGMENTATIONS), augment);
+        p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }

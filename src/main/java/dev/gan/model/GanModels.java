@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -172,9 +173,17 @@ public final class GanModels {
         return new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut);
     }
 
+    /**
+     * BatchNorm and then the activation as its own layer: DL4J 1.0.0-M2.1's BatchNormalization accepts an activation
+     * in its builder but never applies it (its activate() returns the normalised values), which left G without any
+     * ReLU and D without its LeakyReLUs after BatchNorm, and unconditional training stuck at bright blobs.
+     * Returns the name of the activation layer, the block's output.
+     */
     private static String batchNorm(GraphBuilder b, String name, IActivation act, String input) {
-        b.addLayer(name, new BatchNormalization.Builder().decay(0.9).eps(1e-5).activation(act).build(), input);
-        return name;
+        b.addLayer(name, new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(), input);
+        String out = name.endsWith("_bn") ? name.substring(0, name.length() - 3) + "_act" : name + "_act";
+        b.addLayer(out, new ActivationLayer.Builder().activation(act).build(), name);
+        return out;
     }
 
     /** The live gradient tap on D's image input. */

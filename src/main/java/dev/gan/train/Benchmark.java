@@ -32,6 +32,7 @@ public final class Benchmark {
      * @param minMs    fastest timed step
      * @param maxMs    slowest timed step
      * @param peakRssMb the process's peak resident set size (VmHWM)
+     * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast
      * @param phases   mean time per phase, or null when not asked for
      */
     public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
@@ -78,7 +79,8 @@ public final class Benchmark {
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
             return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1], peakRssMb(),
-                    org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(), Backend.classifier(),
+                    org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
+                    Backend.classifier() + "/" + trainer.engine(),
                     times == null ? null : times.summary());
         } finally {
             deleteTree(tmp);

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.SplittableRandom;
 
 /**
- * One GAN update on two separate DL4J graphs, as pytorch/examples dcgan does it:
+ * The {@code dl4j} engine: one GAN update on two separate DL4J graphs through their own layers, as pytorch/examples
+ * dcgan does it:
  * <ol>
  *   <li>D step: D on the real batch (label 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
  *       on its own, on the detached fake batch (label 0); the two gradients are added and D's Adam runs once.</li>
@@ -27,7 +28,7 @@ import java.util.SplittableRandom;
  * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
  * gradient is mapped back through the augmentation before it reaches G.
  */
-public final class GanStep {
+public final class GanStep implements TrainingStep {
     private final ComputationGraph g;
     private final ComputationGraph d;
     private final GanShape shape;
@@ -52,10 +53,7 @@ public final class GanStep {
         d.getUpdater(true);
     }
 
-    /**
-     * One discriminator update on a real batch and the fakes G makes from {@code z}; returns the fakes' inputs for
-     * the generator step that follows. {@code rng} draws the augmentations (unused without augmentation).
-     */
+    @Override
     public Fakes discriminatorStep(INDArray real, int[] realLabels, INDArray z, int[] fakeLabels, SplittableRandom rng,
                                    StepTimes times) {
         int b = (int) real.size(0);
@@ -91,26 +89,31 @@ public final class GanStep {
         return new Fakes(z, fakeLabels, fake, lossReal + lossFake, dReal, dFake);
     }
 
-    /** The generator update for the fakes of the last discriminator step; {@code rng} as for the D step. */
+    @Override
     public StepStats generatorStep(Fakes f, SplittableRandom rng, StepTimes times) {
         long t0 = System.nanoTime();
-        DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images, rng);
-        d.setInputs(Labels.discriminatorInputs(shape, aug == null ? f.images : aug.images(), f.labels));
+        DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images(), rng);
+        d.setInputs(Labels.discriminatorInputs(shape, aug == null ? f.images() : aug.images(), f.labels()));
         d.setLabels(ones);
         d.computeGradientAndScore();   // D in training mode; its parameters are not touched
         double lossG = d.score();
         INDArray dLossDFake = aug == null ? inputGradient.captured() : aug.backprop(inputGradient.captured());
         long t1 = System.nanoTime();
-        g.fit(Labels.generatorInputs(shape, f.z, f.labels), new INDArray[]{dLossDFake});
+        g.fit(Labels.generatorInputs(shape, f.z(), f.labels()), new INDArray[]{dLossDFake});
         long t2 = System.nanoTime();
         if (times != null) times.add(0, 0, t1 - t0, t2 - t1);
-        return new StepStats(f.lossD, lossG, f.dReal, f.dFake);
+        return new StepStats(f.lossD(), lossG, f.dReal(), f.dFake());
     }
 
-    /** The same noise and labels through the generator as it is now (for a further generator update). */
+    @Override
     public Fakes regenerate(Fakes f) {
-        INDArray images = g.outputSingle(true, Labels.generatorInputs(shape, f.z, f.labels));
-        return new Fakes(f.z, f.labels, images, f.lossD, f.dReal, f.dFake);
+        INDArray images = g.outputSingle(true, Labels.generatorInputs(shape, f.z(), f.labels()));
+        return new Fakes(f.z(), f.labels(), images, f.lossD(), f.dReal(), f.dFake());
+    }
+
+    @Override
+    public String engine() {
+        return Engines.DL4J;
     }
 
     private void targets(int b) {
@@ -118,9 +121,5 @@ public final class GanStep {
         ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
         zeros = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
         realTargets = Nd4j.valueArrayOf(new long[]{b, 1}, realLabel);
-    }
-
-    /** A fake batch and what the discriminator step measured on it. */
-    public record Fakes(INDArray z, int[] labels, INDArray images, double lossD, double dReal, double dFake) {
     }
 }

@@ -5,7 +5,7 @@ public final class StepTimes {
     private long gForward, dStep, dInputGrad, gStep;
     private long steps;
 
-    void add(long gForward, long dStep, long dInputGrad, long gStep) {
+    public void add(long gForward, long dStep, long dInputGrad, long gStep) {
         this.gForward += gForward;
         this.dStep += dStep;
         this.dInputGrad += dInputGrad;

@@ -106,8 +106,10 @@ public final class TrainSession {
         ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
+        // before the run directory: training.engine fast on a model it does not cover is a config error
+        Engines.Selected engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator());
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, data, shape, nets, 0, 0, 0, options);
+        return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, options);
     }
 
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
@@ -115,7 +117,9 @@ public final class TrainSession {
         Backend.init();
         ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
-        return run(cfg, dir, data, shape, Networks.build(cfg, shape), 0, 0, 0, options);
+        Networks nets = Networks.build(cfg, shape);
+        return run(cfg, dir, data, shape, nets, Engines.create(cfg, shape, nets.generator(), nets.discriminator()),
+                0, 0, 0, options);
     }
 
     /**
@@ -164,22 +168,23 @@ public final class TrainSession {
             throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()
                     + " now gives " + shape + "; restore the original dataset");
         }
-        Path parent = file.toAbsolutePath().getParent();
-        RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
-                ? new RunDirectory(parent.getParent())
-                : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        var st = ck.state();
         // the networks come back with the learning rates they were saved with; the advice after a divergence is to
         // resume with lower ones, so --set training.g.lr / training.d.lr must reach the restored updaters
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
-        return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), st.step(), st.epoch(),
-                st.batchesDrawn(), options);
+        Engines.Selected engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator());
+        Path parent = file.toAbsolutePath().getParent();
+        RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
+                ? new RunDirectory(parent.getParent())
+                : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
+        var st = ck.state();
+        return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), engine, st.step(),
+                st.epoch(), st.batchesDrawn(), options);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, ImageSet data, GanShape shape, Networks nets,
-                              long step, long epoch, long batchesDrawn, Options options) {
+                              Engines.Selected engine, long step, long epoch, long batchesDrawn, Options options) {
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
         appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
@@ -196,8 +201,9 @@ public final class TrainSession {
                 AtomicFiles.writeString(dir.file(RunDirectory.SKIPPED), String.join("\n", data.skippedFiles()) + "\n");
                 log.warn(FolderSource.skippedWarning(data.skippedFiles(), dir.file(RunDirectory.SKIPPED).toString()));
             }
-            log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s", cfg.model().type(),
-                    nets.generator().numParams(), nets.discriminator().numParams(), Backend.init()));
+            log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s engine=%s",
+                    cfg.model().type(), nets.generator().numParams(), nets.discriminator().numParams(), Backend.init(),
+                    engine.describe()));
             log.info(String.format(Locale.ROOT, "training: %d steps of batch %d (%.1f epochs of %d batches)",
                     run.totalSteps(), cfg.training().batchSize(),
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
@@ -214,7 +220,7 @@ public final class TrainSession {
             long t0 = System.nanoTime();
             // the closing line is inside the stop guard: on Ctrl-C the JVM must not exit before it is written
             return withStopOnInterrupt(run, () -> {
-                TrainingListener.Outcome outcome = new Trainer(run, listeners, null).run();
+                TrainingListener.Outcome outcome = new Trainer(run, engine.step(), listeners, null).run();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 log.info(String.format(Locale.ROOT, "%s at step %d/%d after %.1f s; samples in %s, checkpoints in %s",
                         outcome == TrainingListener.Outcome.COMPLETED ? "done" : "stopped", run.step(),

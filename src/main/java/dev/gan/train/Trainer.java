@@ -7,21 +7,30 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The training loop, kept plain: draw batches, run {@link GanStep}, tell the listeners. Everything else a run does
- * (console, metrics, grids, checkpoints, health checks) is a {@link TrainingListener}.
+ * The training loop, kept plain: draw batches, run the {@link TrainingStep}, tell the listeners. Everything else a
+ * run does (console, metrics, grids, checkpoints, health checks) is a {@link TrainingListener}.
  */
 public final class Trainer {
     private final TrainingRun run;
-    private final GanStep step;
+    private final TrainingStep step;
     private final List<TrainingListener> listeners;
     private final StepTimes times;
 
+    /** A trainer with the engine the run's training.engine selects. */
     public Trainer(TrainingRun run, List<TrainingListener> listeners, StepTimes times) {
+        this(run, Engines.create(run.config(), run.shape(), run.generator(), run.discriminator()).step(), listeners, times);
+    }
+
+    public Trainer(TrainingRun run, TrainingStep step, List<TrainingListener> listeners, StepTimes times) {
         this.run = run;
+        this.step = step;
         this.listeners = List.copyOf(listeners);
         this.times = times;
-        this.step = new GanStep(run.generator(), run.discriminator(), run.shape(),
-                run.config().training().labelSmoothing(), DiffAugment.of(run.config().training().augment()));
+    }
+
+    /** The engine that runs the steps: dl4j or fast. */
+    public String engine() {
+        return step.engine();
     }
 
     public TrainingListener.Outcome run() {
@@ -53,7 +62,7 @@ public final class Trainer {
     StepStats oneStep() {
         int b = run.config().training().batchSize();
         long seed = run.config().seed();
-        GanStep.Fakes fakes = null;
+        TrainingStep.Fakes fakes = null;
         for (int k = 0; k < run.config().training().dSteps(); k++) {
             long index = run.batchesDrawn();
             BatchSampler.Batch batch = run.sampler().batch(index);

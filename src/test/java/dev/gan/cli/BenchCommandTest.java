@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code gan bench}: the machine-readable last line, per-phase times with --verbose, and no run directory. */
+/**
+ * {@code gan bench}: the machine-readable last line (naming the engine that ran), per-phase times with --verbose,
+ * and no run directory.
+ */
 class BenchCommandTest {
     @TempDir
     Path tmp;
@@ -26,10 +29,20 @@ class BenchCommandTest {
         List<String> lines = r.out().strip().lines().toList();
         String last = lines.get(lines.size() - 1);
         assertTrue(last.matches("bench tinybench: median_ms=[0-9.]+ img_s=[0-9.]+ spread_ms=[0-9.]+-[0-9.]+ "
-                + "peak_rss_mb=[0-9]+ threads=[0-9]+ backend=linux-x86_64-onednn"), last);
+                + "peak_rss_mb=[0-9]+ threads=[0-9]+ backend=linux-x86_64-onednn/fast"), last);
         assertTrue(r.out().contains("phases (mean per step): G forward"), r.out());
         assertTrue(r.out().contains("timed step 2:"), r.out());
         assertFalse(Files.exists(tmp.resolve("runs")), "bench writes no run directory");
+    }
+
+    @Test
+    void backendNamesTheEngineThatRan() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "tinybench", "");
+        TestRuns.Result r = gan("bench", "--config", cfg.toString(), "--steps", "1", "--warmup", "0", "--verbose",
+                "--set", "training.engine=dl4j");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().strip().endsWith("backend=linux-x86_64-onednn/dl4j"), r.out());
+        assertTrue(r.out().contains("phases (mean per step): G forward"), r.out());
     }
 
     @Test

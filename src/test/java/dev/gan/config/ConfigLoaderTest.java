@@ -106,6 +106,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownEngineListsTheEngines() {
+        assertEquals("--set training.engine=turbo: training.engine must be one of [auto, dl4j, fast] (got \"turbo\")",
+                assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),
+                        List.of("training.engine=turbo"))).getMessage());
+    }
+
+    @Test
     void setIntoAValueIsAnError() {
         assertEquals("--set name.x=1: name is a single value, not a section, so it has no key x",
                 assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/dcgan.yaml"),

@@ -1,0 +1,29 @@
+package dev.gan.train.fast;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's ActivationLayer: the nonlinearity on its own, as GanModels puts one after each BatchNormalization (M2.1's
+ * BatchNormalization ignores the activation it is configured with).
+ */
+final class ActivationStage implements Stage {
+    private final Nonlinearity f;
+    /** Whether the input may be overwritten: true after a stage whose output buffer nothing else reads. */
+    private final boolean inPlace;
+    private final Buffer copy = new Buffer();
+
+    ActivationStage(Nonlinearity f, boolean inPlace) {
+        this.f = f;
+        this.inPlace = inPlace;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, INDArray[] inputs) {
+        return f.forward(inPlace ? x : copy.of(x.shape()).assign(x));
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        return f.backward(gradOut);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.gan.train.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ComputationGraph run as the stages of its {@link NetCompiler.Plan}, on the graph's own arrays: weights are
+ * the layers' views of {@code graph.params()}, gradients go into the layers' views of
+ * {@code graph.getGradientsViewArray()}, and the update is the graph's own updater - so checkpoints, resume and
+ * sampling see a graph trained exactly as DL4J would have trained it.
+ */
+final class FastNet {
+    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+
+    /** A graph's parameter and gradient views, by layer name and DL4J parameter key ("W", "b", "gamma", ...). */
+    record Views(ComputationGraph graph, Map<String, Map<String, INDArray>> gradientsByLayer) {
+        Map<String, INDArray> params(String layer) {
+            return graph.getLayer(layer).paramTable();
+        }
+
+        Map<String, INDArray> gradients(String layer) {
+            return gradientsByLayer.get(layer);
+        }
+    }
+
+    private final ComputationGraph graph;
+    private final int chainInput;
+    private final List<Stage> stages = new ArrayList<>();
+    /** The whole gradient view, as the updater expects it: the flat array (not a copy) plus a view per parameter. */
+    private final Gradient gradient;
+
+    FastNet(NetCompiler.Plan plan) {
+        this.graph = plan.graph();
+        this.chainInput = plan.chainInput();
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            // Adam's state and the flat gradient view must exist, outside any workspace, before the first update
+            graph.getUpdater(true);
+            if (graph.getGradientsViewArray() == null) graph.initGradientsView();
+        }
+        this.gradient = new DefaultGradient(graph.getGradientsViewArray());
+        Map<String, Map<String, INDArray>> byLayer = new HashMap<>();
+        for (Layer layer : graph.getLayers()) {
+            if (layer.numParams() == 0) continue;
+            String name = layer.conf().getLayer().getLayerName();
+            Map<String, INDArray> views = layer.conf().getLayer().initializer()
+                    .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+            byLayer.put(name, views);
+            views.forEach((key, view) -> gradient.setGradientFor(name + "_" + key, view));
+        }
+        Views views = new Views(graph, byLayer);
+        for (NetCompiler.StageFactory f : plan.stages()) stages.add(f.create(views));
+    }
+
+    /** The network's output (before its loss) in training mode, for inputs in the graph's input order. */
+    INDArray forward(INDArray... inputs) {
+        INDArray x = chainInput >= 0 ? inputs[chainInput] : null;
+        for (Stage s : stages) x = s.forward(x, inputs);
+        return x;
+    }
+
+    /**
+     * Backprop of dLoss/dOutput through the last forward pass: parameter gradients into the graph's gradient view
+     * (overwritten, not added), and dLoss/dInput of the chain's input returned (null when it starts with a merge).
+     */
+    INDArray backward(INDArray gradOut) {
+        INDArray g = gradOut;
+        for (int i = stages.size() - 1; i >= 0; i--) g = stages.get(i).backward(g);
+        return g;
+    }
+
+    /** Views of the gradient view by DL4J variable name ("d_conv1_W", ...), as DL4J's own Gradient names them. */
+    Map<String, INDArray> gradientsByVariable() {
+        return gradient.gradientForVariable();
+    }
+
+    /** The graph's flat gradient view. */
+    INDArray gradients() {
+        return gradient.gradient();
+    }
+
+    /**
+     * One step of the graph's own updater on the gradient view, as DL4J's fit does it: the updater divides the
+     * minibatch sums by the batch size (not the BatchNorm running statistics), then params -= update, then the
+     * iteration count moves on (Adam's bias correction and any schedule read it).
+     */
+    void update(int batchSize) {
+        graph.getUpdater().update(gradient, graph.getIterationCount(), graph.getEpochCount(), batchSize, NO_WORKSPACES);
+        graph.params().subi(gradient.gradient());
+        BaseOptimizer.incrementIterationCount(graph, 1);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.gan.train.fast;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** One vertex of a network, in training mode, on arrays it keeps between steps. */
+interface Stage {
+    /**
+     * The output for input {@code x} (the previous stage's output, or a network input for the first stage);
+     * {@code inputs} are the network's inputs, for stages that read them directly.
+     */
+    INDArray forward(INDArray x, INDArray[] inputs);
+
+    /**
+     * Given dLoss/dOutput for the last forward pass, writes this stage's parameter gradients (minibatch sums, as
+     * DL4J's own layers produce them) into the graph's gradient view and returns dLoss/dInput.
+     */
+    INDArray backward(INDArray gradOut);
+}
