@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 /**
  * k-means clusters of a dataset's images, used as pseudo-labels by the self-conditioned DCGAN ({@code model.clusters};
  * Liu et al., "Diverse Image Generation via Self-Conditioned GANs", CVPR 2020, with fixed clusters of the pixels).
- * Conditioning G and D on a cluster splits one hard unconditional problem into several easier ones - the reason the
- * CGAN trains well on data where the plain DCGAN collapses - without using any human labels.
+ * Conditioning G and D on a cluster splits one unconditional problem into several easier ones, as class labels do
+ * for a CGAN, without using any human labels; each grid row then shows one mode of the data.
  *
  * <p>Images are mean-pooled to at most about 14x14 per channel first: the clusters only need the coarse shape, and it
  * keeps clustering 60,000 images to a few seconds. k-means++ seeding, then Lloyd iterations until no image changes

@@ -71,6 +71,12 @@ public final class Benchmark {
                 trainer.oneStep();
                 run.completeStep();
                 double took = (System.nanoTime() - t0) / 1e6;
+                if (i == 0) {
+                    // the start-up a user waits through: JVM launch, ND4J and oneDNN loading, network building, step 1
+                    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                    out.printf(Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n",
+                            (System.currentTimeMillis() - jvmStart) / 1000.0);
+                }
                 if (i >= warmup) ms[i - warmup] = took;
                 out.printf(Locale.ROOT, "%s step %d: %.1f ms%n", i < warmup ? "warm-up" : "timed",
                         i < warmup ? i + 1 : i - warmup + 1, took);

@@ -32,6 +32,7 @@ class BenchCommandTest {
                 + "peak_rss_mb=[0-9]+ threads=[0-9]+ backend=linux-x86_64-onednn/fast"), last);
         assertTrue(r.out().contains("phases (mean per step): G forward"), r.out());
         assertTrue(r.out().contains("timed step 2:"), r.out());
+        assertTrue(r.out().matches("(?s).*start-up: JVM start to end of the first step [0-9.]+ s.*"), r.out());
         assertFalse(Files.exists(tmp.resolve("runs")), "bench writes no run directory");
     }
 
