@@ -47,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
         String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         Benchmark.Result r = Benchmark.run(cfg, name, steps, warmup, verbose, perStep);
         if (r.phases() != null) root.out.println("phases (mean per step): " + r.phases());
+        root.out.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
         root.out.println(r.line());
         return Gan.OK;
     }

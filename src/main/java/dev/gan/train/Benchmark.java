@@ -34,9 +34,10 @@ public final class Benchmark {
      * @param peakRssMb the process's peak resident set size (VmHWM)
      * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast
      * @param phases   mean time per phase, or null when not asked for
+     * @param startupSeconds JVM start to the end of the first (warm-up) step
      */
     public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
-                         int threads, String backend, String phases) {
+                         int threads, String backend, String phases, double startupSeconds) {
         public double imagesPerSecond() {
             return batchSize / (medianMs / 1000.0);
         }
@@ -64,6 +65,7 @@ public final class Benchmark {
                     data, new RunDirectory(tmp), log, 0, 0, 0);
             StepTimes times = phases ? new StepTimes() : null;
             Trainer trainer = new Trainer(run, List.of(), times);
+            double startup = Double.NaN;
             double[] ms = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup && times != null) times.reset();
@@ -73,9 +75,8 @@ public final class Benchmark {
                 double took = (System.nanoTime() - t0) / 1e6;
                 if (i == 0) {
                     // the start-up a user waits through: JVM launch, ND4J and oneDNN loading, network building, step 1
-                    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-                    out.printf(Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n",
-                            (System.currentTimeMillis() - jvmStart) / 1000.0);
+                    startup = (System.currentTimeMillis()
+                            - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
                 }
                 if (i >= warmup) ms[i - warmup] = took;
                 out.printf(Locale.ROOT, "%s step %d: %.1f ms%n", i < warmup ? "warm-up" : "timed",
@@ -87,7 +88,7 @@ public final class Benchmark {
             return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1], peakRssMb(),
                     org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
                     Backend.classifier() + "/" + trainer.engine(),
-                    times == null ? null : times.summary());
+                    times == null ? null : times.summary(), startup);
         } finally {
             deleteTree(tmp);
         }
