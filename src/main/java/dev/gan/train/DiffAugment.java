@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 /**
  * Differentiable augmentation (Zhao et al., "Differentiable Augmentation for Data-Efficient GAN Training", 2020):
  * D only ever sees augmented images, real and fake alike, and G's gradient flows back through the same
- * augmentation. On a few thousand images D otherwise learns the training set within a few hundred steps, wins
- * outright and leaves G a useless gradient; augmenting both sides keeps D's task hard without teaching G to make
- * augmented-looking images (the augmentations are applied to G's output, not learnt).
+ * augmentation. The paper's case: on small datasets D memorises the real images, wins outright and leaves G a useless
+ * gradient; augmenting both sides keeps D's task hard without teaching G to make augmented-looking images (the
+ * augmentations are applied to G's output, not learnt).
  *
  * <p>Each transform is an affine map per image, so its gradient is exact and cheap: {@link Applied#backprop} maps
  * dLoss/dAugmented back to dLoss/dImage. Transforms (DiffAugment's policy names):
