@@ -57,6 +57,10 @@ public final class DiffAugment {
         int n = (int) x.size(0), ch = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         float[] in = x.dup('c').data().asFloat();
         Applied a = new Applied(this, n, ch, h, w);
+        if (cutout) {   // without cutout the square stays 0x0 and covers nothing
+            a.cutW = (int) (w * 0.5 + 0.5);
+            a.cutH = (int) (h * 0.5 + 0.5);
+        }
         for (int i = 0; i < n; i++) {
             if (color) {
                 a.brightness[i] = (float) (r.nextDouble() - 0.5);
@@ -72,13 +76,8 @@ public final class DiffAugment {
                 a.dy[i] = r.nextInt(2 * maxY + 1) - maxY;
             }
             if (cutout) {
-                a.cutW = (int) (w * 0.5 + 0.5);
-                a.cutH = (int) (h * 0.5 + 0.5);
                 a.cutX[i] = r.nextInt(w + (1 - w % 2)) - a.cutW / 2;
                 a.cutY[i] = r.nextInt(h + (1 - h % 2)) - a.cutH / 2;
-            } else {
-                a.cutX[i] = Integer.MIN_VALUE / 2;   // a square that never overlaps the image
-                a.cutY[i] = Integer.MIN_VALUE / 2;
             }
         }
         return a.result(forward(in, a, x.shape()));

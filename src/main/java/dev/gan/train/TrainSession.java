@@ -70,7 +70,7 @@ public final class TrainSession {
     public static ImageSet trainingData(ExperimentConfig cfg) {
         ImageSet data = Datasets.load(cfg.data());
         int k = cfg.model().clusters();
-        return k > 0 && "dcgan".equals(cfg.model().type()) ? Clusters.label(data, k, cfg.seed()) : data;
+        return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
     }
 
     /** What the networks must look like for this config and dataset; checks CGAN's classes against the data. */
@@ -96,7 +96,7 @@ public final class TrainSession {
                 throw new UserException(data.source() + ": has " + classes + " class; a CGAN needs at least 2");
             }
         }
-        if ("dcgan".equals(cfg.model().type()) && cfg.model().clusters() > 0) classes = data.numClasses();
+        if (cfg.model().clusters() > 0) classes = data.numClasses();
         return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
     }
 
