@@ -5,6 +5,7 @@ import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanShape;
+import dev.gan.step.StepTimes;
 
 import java.io.IOException;
 import java.io.OutputStream;

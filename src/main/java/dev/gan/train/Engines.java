@@ -3,8 +3,11 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
-import dev.gan.train.fast.FastStep;
-import dev.gan.train.fast.NotCovered;
+import dev.gan.step.DiffAugment;
+import dev.gan.step.Dl4jStep;
+import dev.gan.step.TrainingStep;
+import dev.gan.step.fast.FastStep;
+import dev.gan.step.fast.NotCovered;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -14,8 +17,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 public final class Engines {
     public static final String AUTO = "auto";
-    public static final String DL4J = "dl4j";
-    public static final String FAST = "fast";
+    public static final String DL4J = Dl4jStep.NAME;
+    public static final String FAST = FastStep.NAME;
 
     private Engines() {
     }
@@ -49,6 +52,6 @@ public final class Engines {
                 note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
-        return new Selected(new GanStep(g, d, shape, smoothing, augment), note);
+        return new Selected(new Dl4jStep(g, d, shape, smoothing, augment), note);
     }
 }

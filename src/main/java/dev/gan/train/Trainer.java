@@ -1,6 +1,9 @@
 package dev.gan.train;
 
 import dev.gan.data.BatchSampler;
+import dev.gan.step.StepStats;
+import dev.gan.step.StepTimes;
+import dev.gan.step.TrainingStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.gan.train;
 
+import dev.gan.step.StepStats;
 /**
  * Behaviour around the plain training loop: logging, grids, plots, checkpoints, the health watch. Listeners run in
  * the order they were given, on the training thread.

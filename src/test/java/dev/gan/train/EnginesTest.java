@@ -10,6 +10,7 @@ import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
+import dev.gan.step.StepStats;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.gan.train.listeners;
 
 import dev.gan.io.Checkpoints;
-import dev.gan.train.StepStats;
+import dev.gan.step.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 

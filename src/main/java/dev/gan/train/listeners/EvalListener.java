@@ -9,8 +9,8 @@ import dev.gan.io.Checkpoints;
 import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
+import dev.gan.step.StepStats;
 import dev.gan.train.EvalSamples;
-import dev.gan.train.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 

@@ -3,7 +3,7 @@ package dev.gan.train.listeners;
 import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
-import dev.gan.train.StepStats;
+import dev.gan.step.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 

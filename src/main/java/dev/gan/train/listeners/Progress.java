@@ -1,6 +1,6 @@
 package dev.gan.train.listeners;
 
-import dev.gan.train.StepStats;
+import dev.gan.step.StepStats;
 import dev.gan.train.TrainingRun;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

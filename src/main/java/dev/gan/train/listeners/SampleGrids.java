@@ -2,8 +2,8 @@ package dev.gan.train.listeners;
 
 import dev.gan.io.ImageGrid;
 import dev.gan.io.RunDirectory;
+import dev.gan.step.StepStats;
 import dev.gan.train.Samples;
-import dev.gan.train.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 import org.nd4j.linalg.api.ndarray.INDArray;

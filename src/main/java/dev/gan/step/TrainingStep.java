@@ -1,13 +1,13 @@
-package dev.gan.train;
+package dev.gan.step;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.SplittableRandom;
 
 /**
- * One GAN update as {@link Trainer} drives it: a discriminator step on a real batch and fresh fakes, then generator
- * steps on those fakes. Two engines implement it with the same maths ({@link Engines}): {@link GanStep} through the
- * graphs' DL4J layers, and {@link dev.gan.train.fast.FastStep} with libnd4j ops on the graphs' own arrays.
+ * One GAN update as the training loop ({@code dev.gan.train.Trainer}) drives it: a discriminator step on a real batch and fresh fakes, then generator
+ * steps on those fakes. Two engines implement it with the same maths (chosen by training.engine): {@link Dl4jStep} through the
+ * graphs' DL4J layers, and {@link dev.gan.step.fast.FastStep} with libnd4j ops on the graphs' own arrays.
  */
 public interface TrainingStep {
 

@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;

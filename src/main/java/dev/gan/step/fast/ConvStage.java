@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;

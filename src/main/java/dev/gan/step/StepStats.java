@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.step;
 
 /**
  * What one training step measured.

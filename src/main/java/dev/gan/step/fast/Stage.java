@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

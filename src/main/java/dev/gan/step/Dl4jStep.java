@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.step;
 
 import dev.gan.model.BceWithLogitsLoss;
 import dev.gan.model.EpsCapture;
@@ -28,7 +28,10 @@ import java.util.SplittableRandom;
  * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
  * gradient is mapped back through the augmentation before it reaches G.
  */
-public final class GanStep implements TrainingStep {
+public final class Dl4jStep implements TrainingStep {
+    /** This engine's name in training.engine. */
+    public static final String NAME = "dl4j";
+
     private final ComputationGraph g;
     private final ComputationGraph d;
     private final GanShape shape;
@@ -40,7 +43,7 @@ public final class GanStep implements TrainingStep {
     private INDArray realGradient;
     private INDArray ones, zeros, realTargets;
 
-    public GanStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing,
+    public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing,
                    DiffAugment augment) {
         this.augment = augment;
         this.g = g;
@@ -113,7 +116,7 @@ public final class GanStep implements TrainingStep {
 
     @Override
     public String engine() {
-        return Engines.DL4J;
+        return NAME;
     }
 
     private void targets(int b) {

@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.step;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

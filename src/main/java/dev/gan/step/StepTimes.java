@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.step;
 
 /** Accumulated nanoseconds per phase of the step, for {@code gan bench --verbose}. */
 public final class StepTimes {

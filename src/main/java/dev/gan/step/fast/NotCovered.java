@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 /**
  * A graph has a vertex the fast engine does not implement; the message names it, e.g. "the discriminator's layer

@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import dev.gan.model.EpsCapture;
 import org.deeplearning4j.nn.api.Layer;

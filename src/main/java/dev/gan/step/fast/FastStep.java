@@ -1,21 +1,20 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import dev.gan.model.BceWithLogitsLoss;
 import dev.gan.model.ExternalGradientLoss;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
-import dev.gan.train.DiffAugment;
-import dev.gan.train.Engines;
-import dev.gan.train.StepStats;
-import dev.gan.train.StepTimes;
-import dev.gan.train.TrainingStep;
+import dev.gan.step.DiffAugment;
+import dev.gan.step.StepStats;
+import dev.gan.step.StepTimes;
+import dev.gan.step.TrainingStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.SplittableRandom;
 
 /**
- * The GAN step of {@link dev.gan.train.GanStep} - same passes, same losses, same updates - run by {@link FastNet}s
+ * The GAN step of {@link dev.gan.train.Dl4jStep} - same passes, same losses, same updates - run by {@link FastNet}s
  * on libnd4j ops with arrays kept across steps, directly on the graphs' parameters, gradients and updaters:
  * <ol>
  *   <li>D step: D on the real batch (target 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
@@ -26,6 +25,9 @@ import java.util.SplittableRandom;
  * </ol>
  */
 public final class FastStep implements TrainingStep {
+    /** This engine's name in training.engine. */
+    public static final String NAME = "fast";
+
     private final FastNet g;
     private final FastNet d;
     private final GanShape shape;
@@ -110,6 +112,6 @@ public final class FastStep implements TrainingStep {
 
     @Override
     public String engine() {
-        return Engines.FAST;
+        return NAME;
     }
 }

@@ -1,4 +1,4 @@
-package dev.gan.train.fast;
+package dev.gan.step.fast;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
