@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
                 "1:some run failed or was interrupted (listed with its log); the Slurm controller did not answer",
                 "2:bad plan or usage; no sbatch on the PATH; Slurm refused the job"})
 final class SweepCommand implements Callable<Integer> {
+    private static final String RESUME = "run the same command again to resume it";
+
     @ParentCommand
     Gan root;
 
@@ -126,7 +128,7 @@ final class SweepCommand implements Callable<Integer> {
         if (existing != null) SlurmSweep.refuseIfLive(existing);
         SweepFolder folder = existing != null ? existing : SweepFolder.create(p);
         SweepSummary summary = SweepRunner.run(p, folder, new SweepRunner.Options(parallel, retryFailed, progress));
-        return finish(folder, summary);
+        return finish(folder, summary, RESUME);
     }
 
     private int slurm() {
@@ -150,7 +152,7 @@ final class SweepCommand implements Callable<Integer> {
         SlurmSweep.requireClient();   // before a folder is made: nothing to clean up after a missing client
         SweepFolder folder = existing != null ? existing : SweepFolder.create(p);
         SlurmSweep.submit(p, folder, retryFailed, progress);
-        if (await) return finish(folder, SlurmSweep.await(p, folder, progress));
+        if (await) return finish(folder, SlurmSweep.await(p, folder, progress), RESUME);
         progress.println("follow it with: gan sweep --status " + folder.root() + " [--wait]");
         if (json) root.out.println(SweepSummary.collect(p, folder).json().toPrettyString());
         return Gan.OK;
@@ -164,7 +166,10 @@ final class SweepCommand implements Callable<Integer> {
         SweepFolder folder = new SweepFolder(statusDir);
         SweepPlan p = SlurmJobs.plan(folder);
         PrintStream progress = progress();
-        if (await) return finish(folder, SlurmSweep.await(p, folder, progress));
+        if (await) {
+            return finish(folder, SlurmSweep.await(p, folder, progress), "submit the sweep again (gan sweep --plan "
+                    + p.file() + " --executor slurm) to resume it");
+        }
         List<SlurmSweep.View> views = SlurmSweep.status(p, folder);
         SlurmTask.writeSummary(p, folder);
         progress.println("sweep " + folder.root() + ": " + views.size() + (views.size() == 1 ? " run" : " runs") + "; "
@@ -179,7 +184,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** The end of a sweep, local or waited for: counts, the summary's place, JSON, each failed run with its log. */
-    private int finish(SweepFolder folder, SweepSummary summary) {
+    private int finish(SweepFolder folder, SweepSummary summary, String resumeHint) {
         PrintStream progress = progress();
         progress.println("sweep " + folder.root() + ": " + summary.counts() + "; summary in "
                 + folder.file(SweepFolder.SUMMARY_MD));
@@ -191,7 +196,7 @@ final class SweepCommand implements Callable<Integer> {
                     + r.log());
         }
         for (SweepSummary.Row r : interrupted) {
-            root.err.println("interrupted: " + r.run().name() + "; run the same command again to resume it");
+            root.err.println("interrupted: " + r.run().name() + "; " + resumeHint);
         }
         return failed.isEmpty() && interrupted.isEmpty() && summary.inState(RunStatus.PENDING).isEmpty()
                 ? Gan.OK : Gan.FAILURE;
