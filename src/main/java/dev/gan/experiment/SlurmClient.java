@@ -130,7 +130,13 @@ final class SlurmClient {
                 + "same command again: the sweep folder is unchanged");
     }
 
-    /** What a command printed and how it ended. */
+    /**
+     * What a command printed and how it ended.
+     *
+     * @param code its exit code
+     * @param out  its standard output
+     * @param err  its standard error
+     */
     private record Output(int code, String out, String err) {
         /** The line of stderr that says what went wrong, without the command's prefix. */
         String problem() {

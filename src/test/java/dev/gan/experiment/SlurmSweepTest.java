@@ -5,6 +5,7 @@ import dev.gan.io.Checkpoints;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,20 +40,27 @@ class SlurmSweepTest {
     @TempDir
     Path tmp;
 
+    /** Why there is no Slurm to test against, or null when there is one; asked once per test class. */
+    private static String unavailable;
+
     @BeforeAll
-    static void slurmIsUp() throws Exception {
-        String why = null;
+    static void askSlurm() throws Exception {
         if (!SlurmClient.onPath("sinfo") || !SlurmClient.onPath("sbatch")) {
-            why = "the Slurm client commands are not on the PATH";
-        } else {
-            Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty() || out.contains("error")) {
-                why = "sinfo says: " + (out.isEmpty() ? "no nodes" : out.lines().findFirst().orElse(""));
-            }
+            unavailable = "the Slurm client commands are not on the PATH";
+            return;
         }
-        if (why == null) return;
-        String message = "no Slurm to test against (" + why + "); start one with scripts/slurm-local.sh start";
+        Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty() || out.contains("error")) {
+            unavailable = "sinfo says: " + (out.isEmpty() ? "no nodes" : out.lines().findFirst().orElse(""));
+        }
+    }
+
+    /** Each test is skipped (or, in CI, fails) with a message naming the script that starts a Slurm. */
+    @BeforeEach
+    void slurmIsUp() {
+        if (unavailable == null) return;
+        String message = "no Slurm to test against (" + unavailable + "); start one with scripts/slurm-local.sh start";
         String ci = System.getenv("CI");
         if (ci != null && !ci.isEmpty() && !ci.equals("false")) fail(message + " (.ci/run does, before mvn -B test)");
         Assumptions.assumeTrue(false, message);
