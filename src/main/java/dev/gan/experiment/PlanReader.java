@@ -2,6 +2,7 @@ package dev.gan.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ConfigTree;
@@ -29,7 +30,7 @@ import java.util.Set;
  */
 public final class PlanReader {
     static final List<String> KEYS = List.of("name", "base", "set", "grid", "runs", "seeds", "sort_by", "sort_order",
-            "sweeps_dir");
+            "sweeps_dir", "slurm");
     /** More runs than this is a typo in a grid rather than an experiment a 2-core machine would finish. */
     static final int MAX_RUNS = 1000;
     private static final int NAME_LENGTH = 80;
@@ -54,10 +55,28 @@ public final class PlanReader {
 
     /** Reads, expands and validates a plan; every problem is a {@link UserException} (exit code 2). */
     public static SweepPlan read(Path file) {
+        return read(file, List.of());
+    }
+
+    /**
+     * {@link #read(Path)} with {@code --slurm key=value} overrides of the plan's {@code slurm:} section, checked
+     * exactly like the plan's own keys (messages then name the flag).
+     */
+    public static SweepPlan read(Path file, List<String> slurmSets) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + ": no such plan file; give a sweep plan, e.g. --plan configs/sweeps/lr-beta.yaml");
         }
-        return new PlanReader(file, ConfigTree.read(file)).expand();
+        ConfigTree tree = ConfigTree.read(file);
+        for (String set : slurmSets) {
+            int eq = set.indexOf('=');
+            String key = eq < 0 ? "" : set.substring(0, eq).strip();
+            if (!key.matches("[a-z_]+")) {
+                throw new UserException("--slurm " + set + ": expected key=value, e.g. --slurm partition=gpu (keys: "
+                        + String.join(", ", SlurmOptions.KEYS) + ")");
+            }
+            tree.set("slurm." + key, TextNode.valueOf(set.substring(eq + 1)), "--slurm " + set);
+        }
+        return new PlanReader(file, tree).expand();
     }
 
     private SweepPlan expand() {
@@ -80,6 +99,7 @@ public final class PlanReader {
         String order = text("sort_order", "asc");
         problems.check("asc".equals(order) || "desc".equals(order), "sort_order",
                 "must be asc (smallest first) or desc", order);
+        SlurmOptions slurm = SlurmOptions.read(root.get("slurm"), problems);
         ConfigTree base = base();
         List<Setting> common = singles(root.get("set"), "set");
         // each axis is a list of options, each option a bundle of settings that go together (a runs: entry)
@@ -105,7 +125,8 @@ public final class PlanReader {
                     + MAX_RUNS + ": split it, or shorten the grid's lists");
         }
         problems.throwIfAny();
-        return new SweepPlan(file, name, Path.of(sweepsDir), runs(base, common, axes), sortBy, "desc".equals(order));
+        return new SweepPlan(file, name, Path.of(sweepsDir), runs(base, common, axes), sortBy, "desc".equals(order),
+                slurm);
     }
 
     /** The cross product of the axes (the first axis varies slowest), each point merged and validated. */

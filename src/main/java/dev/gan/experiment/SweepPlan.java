@@ -13,7 +13,8 @@ import java.util.List;
  * @param runs       the runs in plan order
  * @param sortBy     summary column to sort the runs by ({@code null}: plan order)
  * @param descending sort larger values first
+ * @param slurm      what {@code --executor slurm} asks the cluster for (the plan's {@code slurm:} section)
  */
 public record SweepPlan(Path file, String name, Path sweepsDir, List<PlannedRun> runs, String sortBy,
-                        boolean descending) {
+                        boolean descending, SlurmOptions slurm) {
 }

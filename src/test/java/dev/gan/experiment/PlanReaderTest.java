@@ -140,7 +140,7 @@ class PlanReaderTest {
     void badPlansSayWhatIsWrongWhere() throws Exception {
         String plan = tmp.resolve("bad.yaml").toString();
         assertEquals(plan + ":11: unknown key colour (known keys: name, base, set, grid, runs, seeds, sort_by, "
-                + "sort_order, sweeps_dir)", error("colour: red\n"));
+                + "sort_order, sweeps_dir, slurm)", error("colour: red\n"));
         assertEquals(plan + ":12: grid.training.g.lr must be a non-empty list of values, e.g. [1.0e-4, 2.0e-4] (got 0.1)",
                 error("grid:\n  training.g.lr: 0.1\n"));
         assertEquals(plan + ":11: seeds.1 must be a whole number (got \"x\")", error("seeds: [1, x]\n"));

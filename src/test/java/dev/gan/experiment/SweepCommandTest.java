@@ -35,10 +35,12 @@ class SweepCommandTest {
     void help() {
         TestRuns.Result r = gan("sweep", "--help");
         assertEquals(0, r.exit(), r.toString());
-        for (String option : List.of("--plan", "--parallel", "--dry-run", "--retry-failed", "--new", "--json")) {
+        for (String option : List.of("--plan", "--parallel", "--dry-run", "--retry-failed", "--new", "--json",
+                "--executor", "--slurm", "--status", "--wait")) {
             assertTrue(r.out().contains(option), option + " in " + r.out());
         }
         assertTrue(gan("--help").out().contains("sweep"));
+        assertFalse(gan("--help").out().contains("sweep-task"), "what a Slurm task runs is not a user's command");
         TestRuns.Result none = gan("sweep");
         assertEquals(2, none.exit());
         assertTrue(none.err().startsWith("Missing required option: '--plan=FILE'"), none.err());
