@@ -72,6 +72,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepSummary summary = SweepRunner.run(p, folder, new SweepRunner.Options(parallel, retryFailed, progress));
         progress.println("sweep " + folder.root() + ": " + summary.counts() + "; summary in "
                 + folder.file(SweepFolder.SUMMARY_MD));
+        if (SweepSummary.lossOrderNote(p) != null) progress.println(SweepSummary.lossOrderNote(p));
         if (json) root.out.println(summary.json().toPrettyString());
         List<SweepSummary.Row> failed = summary.inState(RunStatus.FAILED);
         List<SweepSummary.Row> interrupted = summary.inState(RunStatus.INTERRUPTED);
@@ -99,5 +100,6 @@ final class SweepCommand implements Callable<Integer> {
             root.out.println(String.format("%-" + width + "s  %s", r.name(),
                     (r.overridesText() + " seed=" + r.seed()).strip()));
         }
+        if (SweepSummary.lossOrderNote(p) != null) progress.println(SweepSummary.lossOrderNote(p));
     }
 }
