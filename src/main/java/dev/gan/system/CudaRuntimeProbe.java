@@ -48,7 +48,9 @@ final class CudaRuntimeProbe implements GpuProbe {
         } catch (ClassNotFoundException e) {
             throw new Unavailable("the CUDA bindings are not on the class path (this is not a -Pcuda build)");
         } catch (LinkageError e) {
-            throw new Unavailable("the CUDA 11.6 runtime libraries cannot be loaded (" + e.getMessage() + ")");
+            // JavaCPP's message goes on to list java.library.path: long, and not where the CUDA libraries are looked for
+            String why = String.valueOf(e.getMessage()).replaceFirst(" in java\\.library\\.path.*", "");
+            throw new Unavailable("the CUDA 11.6 runtime libraries cannot be loaded (" + why + ")");
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new Unavailable("the CUDA runtime failed: " + cause);
