@@ -7,6 +7,7 @@ import dev.gan.experiment.SweepFolder;
 import dev.gan.experiment.SweepPlan;
 import dev.gan.experiment.SweepRunner;
 import dev.gan.experiment.SweepSummary;
+import dev.gan.system.GpuCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -68,6 +69,8 @@ final class SweepCommand implements Callable<Integer> {
             dryRun(p, existing, progress);
             return Gan.OK;
         }
+        // each run would refuse an unsupported GPU on its own; one line before any folder or process is better
+        GpuCheck.requireSupported();
         SweepFolder folder = existing != null ? existing : SweepFolder.create(p);
         SweepSummary summary = SweepRunner.run(p, folder, new SweepRunner.Options(parallel, retryFailed, progress));
         progress.println("sweep " + folder.root() + ": " + summary.counts() + "; summary in "
