@@ -3,9 +3,11 @@ package dev.gan.cli;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.DataConfig;
+import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.EvalReport;
+import dev.gan.eval.ShippedClassifiers;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
 import dev.gan.train.Backend;
@@ -97,16 +99,24 @@ final class EvalCommand implements Callable<Integer> {
         return Gan.OK;
     }
 
-    /** --classifier, else the checkpoint config's training.eval_classifier. */
+    /**
+     * --classifier, else the checkpoint config's training.eval_classifier, else a shipped classifier made for the
+     * run's data (said on the console: the choice decides which numbers the scores can be compared with).
+     */
     private Path classifierFor(Path checkpoint) {
         if (classifier != null) return classifier;
-        String configured = ConfigLoader.fromYaml(Checkpoints.read(checkpoint, false).configYaml(),
-                checkpoint + "!config.yaml", List.of()).training().evalClassifier();
-        if (configured == null || configured.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "gan eval: give --classifier FILE.zip (the run sets no "
-                    + "training.eval_classifier); train one with gan classifier train --config FILE");
-        }
-        return Path.of(configured);
+        ExperimentConfig cfg = ConfigLoader.fromYaml(Checkpoints.read(checkpoint, false).configYaml(),
+                checkpoint + "!config.yaml", List.of());
+        String configured = cfg.training().evalClassifier();
+        if (configured != null && !configured.isBlank()) return Path.of(configured);
+        var data = Datasets.load(cfg.data());
+        Path shipped = ShippedClassifiers.matching(data).orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "gan eval: give --classifier FILE.zip (the run sets no "
+                        + "training.eval_classifier, and no classifier in " + ShippedClassifiers.DIR + "/ was made "
+                        + "for its data); train one with gan classifier train --config FILE"));
+        root.out.println("classifier: " + shipped + ", shipped for this run's data (" + data.source()
+                + "); --classifier chooses another");
+        return shipped;
     }
 
     /**

@@ -28,7 +28,7 @@ final class SampleCommand implements Callable<Integer> {
             description = "One PNG grid (default 8x8; for a CGAN with --class all one row per class, COLS columns).")
     String grid;
 
-    @Option(names = "--count", paramLabel = "N", description = "N single PNGs; with --export, a DCGAN dataset's size.")
+    @Option(names = "--count", paramLabel = "N", description = "N single PNGs; with --export, the dataset's size (a CGAN's split evenly over the classes).")
     Integer count;
 
     @Option(names = "--seed", split = ",", paramLabel = "S",
@@ -49,7 +49,7 @@ final class SampleCommand implements Callable<Integer> {
                     + "or IDX files.")
     DatasetExport.Format export;
 
-    @Option(names = "--per-class", paramLabel = "N", description = "With --export on a CGAN: images of each class.")
+    @Option(names = "--per-class", paramLabel = "N", description = "With --export on a CGAN: exactly N images of each class.")
     Integer perClass;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: generated/ in the run "

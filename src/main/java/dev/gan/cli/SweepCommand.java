@@ -11,6 +11,7 @@ import dev.gan.experiment.SweepFolder;
 import dev.gan.experiment.SweepPlan;
 import dev.gan.experiment.SweepRunner;
 import dev.gan.experiment.SweepSummary;
+import dev.gan.system.GpuCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -126,9 +127,11 @@ final class SweepCommand implements Callable<Integer> {
             return Gan.OK;
         }
         if (existing != null) SlurmSweep.refuseIfLive(existing);
+        // each run would refuse an unsupported GPU on its own; one line before any folder or process is better
+        GpuCheck.requireSupported();
         SweepFolder folder = existing != null ? existing : SweepFolder.create(p);
         SweepSummary summary = SweepRunner.run(p, folder, new SweepRunner.Options(parallel, retryFailed, progress));
-        return finish(folder, summary, RESUME);
+        return finish(p, folder, summary, RESUME);
     }
 
     private int slurm() {
@@ -152,7 +155,7 @@ final class SweepCommand implements Callable<Integer> {
         SlurmSweep.requireClient();   // before a folder is made: nothing to clean up after a missing client
         SweepFolder folder = existing != null ? existing : SweepFolder.create(p);
         SlurmSweep.submit(p, folder, retryFailed, progress);
-        if (await) return finish(folder, SlurmSweep.await(p, folder, progress), RESUME);
+        if (await) return finish(p, folder, SlurmSweep.await(p, folder, progress), RESUME);
         progress.println("follow it with: gan sweep --status " + folder.root() + " [--wait]");
         if (json) root.out.println(SweepSummary.collect(p, folder).json().toPrettyString());
         return Gan.OK;
@@ -167,7 +170,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepPlan p = SlurmJobs.plan(folder);
         PrintStream progress = progress();
         if (await) {
-            return finish(folder, SlurmSweep.await(p, folder, progress), "submit the sweep again (gan sweep --plan "
+            return finish(p, folder, SlurmSweep.await(p, folder, progress), "submit the sweep again (gan sweep --plan "
                     + p.file() + " --executor slurm) to resume it");
         }
         List<SlurmSweep.View> views = SlurmSweep.status(p, folder);
@@ -184,10 +187,11 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** The end of a sweep, local or waited for: counts, the summary's place, JSON, each failed run with its log. */
-    private int finish(SweepFolder folder, SweepSummary summary, String resumeHint) {
+    private int finish(SweepPlan p, SweepFolder folder, SweepSummary summary, String resumeHint) {
         PrintStream progress = progress();
         progress.println("sweep " + folder.root() + ": " + summary.counts() + "; summary in "
                 + folder.file(SweepFolder.SUMMARY_MD));
+        if (SweepSummary.lossOrderNote(p) != null) progress.println(SweepSummary.lossOrderNote(p));
         if (json) root.out.println(summary.json().toPrettyString());
         List<SweepSummary.Row> failed = summary.inState(RunStatus.FAILED);
         List<SweepSummary.Row> interrupted = summary.inState(RunStatus.INTERRUPTED);
@@ -215,5 +219,6 @@ final class SweepCommand implements Callable<Integer> {
             root.out.println(String.format("%-" + width + "s  %s", r.name(),
                     (r.overridesText() + " seed=" + r.seed()).strip()));
         }
+        if (SweepSummary.lossOrderNote(p) != null) progress.println(SweepSummary.lossOrderNote(p));
     }
 }

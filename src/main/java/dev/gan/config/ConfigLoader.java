@@ -1,9 +1,14 @@
 package dev.gan.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,13 +49,38 @@ public final class ConfigLoader {
         return RecordBinder.toTree(config);
     }
 
+    /**
+     * Writes resolved configs as a person would write them: quotes only where YAML needs them (and around text that
+     * would read back as a number), no folding of long values, no document marker.
+     */
+    private static final YAMLMapper YAML_OUT = YAMLMapper.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES, YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES, YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build();
+
     /** The resolved config as YAML, as written into run directories and checkpoints. */
     public static String toYaml(ExperimentConfig config) {
-        try {
-            return "# resolved config: every key, defaults included; load it with gan train --config\n"
-                    + ConfigTree.YAML.writeValueAsString(toTree(config)).replaceFirst("^---\\s*\n", "");
-        } catch (JsonProcessingException e) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator yaml = YAML_OUT.getFactory().createGenerator(text)) {
+            YAML_OUT.writeTree(new LowerCaseExponent(yaml), toTree(config));
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return "# resolved config: every key, defaults included; load it with gan train --config\n" + text;
+    }
+
+    /**
+     * Writes doubles as {@code 2.0e-4} rather than Java's {@code 2.0E-4}: the form the shipped configs use. Java
+     * always puts a dot in the mantissa, which YAML 1.1 needs to read the value back as a number.
+     */
+    private static final class LowerCaseExponent extends JsonGeneratorDelegate {
+        LowerCaseExponent(JsonGenerator d) {
+            super(d, false);
+        }
+
+        @Override
+        public void writeNumber(double v) throws IOException {
+            delegate.writeNumber(Double.toString(v).replace('E', 'e'));
         }
     }
 }

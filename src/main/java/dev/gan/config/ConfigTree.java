@@ -10,11 +10,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.gan.UserException;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first half of the config funnel: a YAML or JSON file (by extension) read into a tree that remembers the line
@@ -54,10 +58,19 @@ public final class ConfigTree {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserException(name + ": no such file; give the path of a config, e.g. configs/dcgan.yaml");
+        } catch (CharacterCodingException e) {
+            throw notText(name);
         } catch (IOException e) {
             throw new UserException(name + ": cannot read the file (" + e.getMessage() + ")");
         }
+        // valid UTF-8 can still be binary (NUL bytes); YAML would then complain about a character, not the file
+        if (text.indexOf('\0') >= 0) throw notText(name);
         return parse(text, name, json);
+    }
+
+    private static UserException notText(String name) {
+        return new UserException(name + ": is not a UTF-8 text file; a config is YAML or JSON text (check the path, "
+                + "or save the file as UTF-8)");
     }
 
     /** Parses config text; {@code fileName} is only used in messages. */
@@ -71,6 +84,11 @@ public final class ConfigTree {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             String where = line > 0 ? fileName + ":" + line : fileName;
             String why = e.getOriginalMessage().lines().findFirst().orElse("").trim();
+            String nonFinite = nonFiniteKey(e);
+            if (nonFinite != null) {
+                throw new UserException(where + ": " + nonFinite + " must be a finite number (got "
+                        + why.substring(why.indexOf('\'') + 1, why.lastIndexOf('\'')) + ")");
+            }
             throw new UserException(where + ": malformed " + kind + ": " + why);
         }
         if (node == null || node.isMissingNode() || node.isNull() || (node.isObject() && node.isEmpty())) {
@@ -86,21 +104,60 @@ public final class ConfigTree {
         return new ConfigTree((ObjectNode) node, origins);
     }
 
+    /**
+     * The key whose value is YAML's {@code .nan} or {@code .inf}, when that is why parsing failed (the YAML parser
+     * cannot make a number of them), else null. The config has no use for a value that is not finite.
+     */
+    private static String nonFiniteKey(JsonProcessingException e) {
+        String why = e.getOriginalMessage();
+        if (why == null || !why.matches("(?s)Malformed numeric value '[-+]?\\.(nan|NaN|NAN|inf|Inf|INF)'.*")) return null;
+        if (!(e.getProcessor() instanceof JsonParser p)) return null;
+        String path = p.getParsingContext().pathAsPointer().toString();
+        return path.isEmpty() ? null : path.substring(1).replace('/', '.');
+    }
+
+    /**
+     * Records the line of every key, and rejects a key given twice in one section: Jackson keeps the last value
+     * silently, and its own duplicate detection names only the second line, where the user needs both.
+     */
     private static void recordLines(ObjectMapper mapper, String text, Origins origins) {
+        List<String> duplicates = new ArrayList<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        String repeated = null;   // the key just read when it repeats an earlier one: its value tells key or section
+        int repeatedLine = 0;
         try (JsonParser p = mapper.getFactory().createParser(text)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (repeated != null) {
+                    duplicates.add(duplicate(origins.fileName(), repeated, firstLine.get(repeated), repeatedLine,
+                            t == JsonToken.START_OBJECT));
+                    repeated = null;
+                }
                 var ctx = p.getParsingContext();
                 // keys, and the items of lists (a sweep plan's values: grid.training.g.lr.1, runs.0)
                 var at = t == JsonToken.FIELD_NAME || (t.isScalarValue() && ctx.inArray()) ? ctx
                         : t.isStructStart() && ctx.getParent() != null && ctx.getParent().inArray() ? ctx.getParent() : null;
                 if (at != null) {
                     String pointer = at.pathAsPointer().toString();
-                    origins.line(pointer.substring(1).replace('/', '.'), p.currentTokenLocation().getLineNr());
+                    String path = pointer.substring(1).replace('/', '.');
+                    int line = p.currentTokenLocation().getLineNr();
+                    origins.line(path, line);
+                    if (t == JsonToken.FIELD_NAME && firstLine.putIfAbsent(path, line) != null) {
+                        repeated = path;
+                        repeatedLine = line;
+                    }
                 }
             }
         } catch (IOException e) {
             // already parsed once without error; lines are only a help for messages
         }
+        if (!duplicates.isEmpty()) throw new UserException(String.join("\n", duplicates));
+    }
+
+    private static String duplicate(String file, String path, int first, int again, boolean section) {
+        return file + ":" + again + ": " + (section
+                ? "section " + path + " is given twice (lines " + first + " and " + again + "); merge the two into one"
+                : path + " is given twice (lines " + first + " and " + again + "); keep one: a config may set a key "
+                        + "only once");
     }
 
     /** Applies {@code key.path=value} overrides in order; the value is read as YAML (numbers, booleans, lists). */

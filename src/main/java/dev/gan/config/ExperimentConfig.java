@@ -29,7 +29,7 @@ public record ExperimentConfig(String name, long seed, DataConfig data, ModelCon
         output.validate("output", p);
         watch.validate("watch", p);
         // cross-section rules
-        if (data.imageSize() > 0 && !ModelConfig.SUPPORTED_SIZES.contains(data.imageSize())) {
+        if (!ModelConfig.SUPPORTED_SIZES.contains(data.imageSize())) {
             p.check(false, "data.image_size", "must be one of " + ModelConfig.SUPPORTED_SIZES
                     + " (the DCGAN architectures the model builder knows)", data.imageSize());
         }

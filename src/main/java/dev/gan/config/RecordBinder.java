@@ -93,7 +93,8 @@ final class RecordBinder {
         if (type == double.class) {
             Double v = n.isNumber() ? Double.valueOf(n.asDouble()) : parseDouble(n);
             if (v == null || !Double.isFinite(v)) {
-                problems.check(false, path, "must be a number", shown(n));
+                boolean nonFinite = v != null || n.isTextual() && n.asText().trim().matches("[-+]?\\.(nan|NaN|NAN|inf|Inf|INF)");
+                problems.check(false, path, nonFinite ? "must be a finite number" : "must be a number", shown(n));
                 return fallback;
             }
             return v;

@@ -97,6 +97,18 @@ public final class SweepSummary {
         return new SweepSummary(plan, folder, rows, List.copyOf(metrics));
     }
 
+    /**
+     * What to say when a plan ranks its runs by a training loss or by D's outputs: a GAN's losses say nothing about
+     * image quality (a winning D gives G a large loss, a collapsed G can have a small one), so such an order teaches
+     * the wrong habit. Null for any other order.
+     */
+    public static String lossOrderNote(SweepPlan plan) {
+        if (plan.sortBy() == null || !FINAL.contains(plan.sortBy())) return null;
+        return "Note: sorted by " + plan.sortBy() + ", a training value: a GAN's losses do not rank image quality (a "
+                + "winning D gives G a large loss, a collapsed G can have a small one); score the runs with "
+                + "training.eval_every and a classifier, and sort by fid";
+    }
+
     public List<Row> rows() {
         return rows;
     }
@@ -180,6 +192,7 @@ public final class SweepSummary {
         md.append(plan.sortBy() == null ? "Runs in plan order."
                 : "Sorted by " + plan.sortBy() + (plan.descending() ? ", largest first." : ", smallest first."));
         md.append("\n\n");
+        if (lossOrderNote(plan) != null) md.append(lossOrderNote(plan)).append(".\n\n");
         List<String> h = header();
         md.append("| ").append(String.join(" | ", h)).append(" |\n|");
         md.append(" --- |".repeat(h.size())).append('\n');
@@ -213,6 +226,7 @@ public final class SweepSummary {
         root.put("plan", plan.file().toString());
         if (plan.sortBy() == null) root.putNull("sort_by");
         else root.put("sort_by", plan.sortBy());
+        if (lossOrderNote(plan) != null) root.put("note", lossOrderNote(plan));
         var runs = root.putArray("runs");
         for (Row r : rows) {
             ObjectNode n = r.run().describe(runs.addObject());

@@ -60,7 +60,10 @@ public final class DatasetExport {
         OutputFiles.requireEmpty(dir, overwrite);
     }
 
-    /** Writes {@code count} images (for a CGAN {@code perClass} of each chosen class) and the manifest. */
+    /**
+     * Writes {@code count} images and the manifest; a CGAN's classes take turns, so each chosen class gets
+     * {@code count / n} images and the first {@code count % n} one more ({@code perClass} when they divide, else 0).
+     */
     static List<String> write(SampleModel model, ClassChoice classes, Format format, long count, long perClass, long seed,
                               int batchSize, Path dir, ProgressReport progress, PrintWarning warn) {
         OutputFiles.createDir(dir);
@@ -72,7 +75,8 @@ public final class DatasetExport {
             files = folder(model, classes, count, seed, batchSize, dir, progress, warn);
         }
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (int k : classes.indices()) counts.put(model.classNames().get(k), perClass);
+        int n = classes.indices().length;
+        for (int j = 0; j < n; j++) counts.put(model.classNames().get(classes.indices()[j]), count / n + (j < count % n ? 1 : 0));
         new Manifest(Version.get(), Instant.now().toString(), model.file().toAbsolutePath().toString(), model.step(),
                 model.state().ganVersion(), model.state().modelType(), seed, format.name(), model.shape().size(),
                 model.shape().channels(), count, perClass, model.classNames(), counts, files).write(dir);
@@ -132,7 +136,7 @@ public final class DatasetExport {
         Set<Path> ours = new HashSet<>();
         if (classes.none()) ours.add(dir);
         for (int k : classes.indices()) ours.add(dir.resolve(folders.get(k)));
-        reportLeftovers(dir, p -> ours.contains(p.getParent()) && isImageName(p, count / n), warn);
+        reportLeftovers(dir, p -> ours.contains(p.getParent()) && isImageName(p, (count + n - 1) / n), warn);
         List<String> out = new ArrayList<>();
         for (int k : classes.indices()) out.add(folders.get(k) + "/");
         return out.isEmpty() ? List.of(imageName(0) + " .. " + imageName(count - 1)) : out;

@@ -88,14 +88,29 @@ public final class Sampler {
         String flag = "--export " + r.export();
         long perClass;
         long count;
+        String split = "";
         if (model.conditional()) {
-            if (r.count() != null) {
-                throw new UserException("--count " + r.count() + ": a CGAN export is sized per class; give --per-class N "
-                        + "for N images of each class");
+            int k = classes.indices().length;
+            if (r.count() != null && r.perClass() != null) {
+                throw new UserException("--count " + r.count() + ": give either --count N (split over the classes) or "
+                        + "--per-class N, not both");
             }
-            if (r.perClass() == null) throw new UserException(flag + ": give --per-class N (images of each class)");
-            perClass = r.perClass();
-            count = perClass * classes.indices().length;
+            if (r.count() == null && r.perClass() == null) {
+                throw new UserException(flag + ": give --per-class N (images of each class) or --count N (split "
+                        + "evenly over the classes)");
+            }
+            if (r.count() != null) {
+                // classes take turns, so a count that does not divide gives the first classes one image more
+                count = r.count();
+                perClass = count % k == 0 ? count / k : 0;
+                split = k == 1 ? "" : perClass > 0
+                        ? String.format(Locale.ROOT, " (--count %d split evenly over %d classes: %d per class)", count, k, perClass)
+                        : String.format(Locale.ROOT, " (--count %d split over %d classes: %d of each of the first %d, "
+                        + "%d of the others; --per-class N gives exactly N of each)", count, k, count / k + 1, count % k, count / k);
+            } else {
+                perClass = r.perClass();
+                count = perClass * k;
+            }
         } else {
             if (r.perClass() != null) {
                 throw new UserException("--per-class " + r.perClass() + ": " + model.file() + " is an unconditional "
@@ -110,8 +125,8 @@ public final class Sampler {
         List<String> files = DatasetExport.write(model, classes, r.export(), count, perClass, seed, r.batchSize(), dir,
                 ProgressReport.to(console, count, terminal, "export"), line -> console.println("WARNING: " + line));
         Result result = new Result(dir, count, seconds(t0));
-        console.printf(Locale.ROOT, "exported %d images%s to %s: %s, %s%n", count,
-                perClass > 0 ? " (" + perClass + " per class)" : "", dir, String.join(", ", files), Manifest.FILE);
+        console.printf(Locale.ROOT, "exported %d images%s to %s: %s, %s%n", count, !split.isEmpty() ? split
+                : perClass > 0 ? " (" + perClass + " per class)" : "", dir, String.join(", ", files), Manifest.FILE);
         console.println("train on it: " + trainHint(r.export(), model, dir));
         return result;
     }

@@ -1,5 +1,6 @@
 package dev.gan.train;
 
+import dev.gan.system.GpuCheck;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,6 +18,8 @@ public final class Backend {
     /** Initialises ND4J (idempotent) and returns a one-line description for logs and benchmarks. */
     public static synchronized String init() {
         if (description != null) return description;
+        // a CUDA build on a GPU it cannot run would fail inside ND4J's first kernel: say so first, in one line
+        GpuCheck.requireSupported();
         // read by DL4J when each layer is constructed, so before any graph is built
         System.setProperty("org.eclipse.deeplearning4j.helpers.disable", "false");
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
@@ -28,8 +31,19 @@ public final class Backend {
         return description;
     }
 
+    /** {@link #classifier()} from the class path alone, without starting ND4J ("unknown" when not found). */
+    public static String classifierWithoutStarting() {
+        String found = fromClassPath();
+        return found != null ? found : "unknown";
+    }
+
     /** The native build in use, e.g. linux-x86_64-onednn: the classifier jar that carries the JNI library. */
     public static String classifier() {
+        String found = fromClassPath();
+        return found != null ? found : Nd4j.getBackend().getClass().getSimpleName();
+    }
+
+    private static String fromClassPath() {
         String[] builds = {"linux-x86_64-onednn-avx512", "linux-x86_64-onednn-avx2", "linux-x86_64-onednn",
                 "linux-x86_64-avx512", "linux-x86_64-avx2", "linux-x86_64-compat", "linux-x86_64-cudnn", "linux-x86_64"};
         ClassLoader cl = Backend.class.getClassLoader();
@@ -40,6 +54,6 @@ public final class Backend {
                 }
             }
         }
-        return Nd4j.getBackend().getClass().getSimpleName();
+        return null;
     }
 }

@@ -95,9 +95,46 @@ public final class TrainSession {
             if (classes < 2) {
                 throw new UserException(data.source() + ": has " + classes + " class; a CGAN needs at least 2");
             }
+            requireEveryClass(cfg, data);
         }
         if (cfg.model().clusters() > 0) classes = data.numClasses();
         return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
+    }
+
+    /**
+     * A CGAN learns one class per label, from 0 to the largest; a class without images would still get a grid row
+     * and a share of the generated labels, and learn nothing (labels up to 200 make 201 classes, most of them empty).
+     */
+    private static void requireEveryClass(ExperimentConfig cfg, ImageSet data) {
+        int[] count = new int[data.numClasses()];
+        int maxLabel = 0;
+        for (int l : data.labels()) {
+            count[l]++;
+            maxLabel = Math.max(maxLabel, l);
+        }
+        List<String> empty = new ArrayList<>();
+        for (int k = 0; k < count.length; k++) {
+            String name = data.classNames().get(k);
+            if (count[k] == 0) empty.add(name.equals(Integer.toString(k)) ? name : k + " " + name);
+        }
+        if (empty.isEmpty()) return;
+        boolean idx = "idx".equals(cfg.data().format());
+        String where = idx ? cfg.data().labels() : data.source();
+        String shown = String.join(", ", empty.subList(0, Math.min(8, empty.size())))
+                + (empty.size() > 8 ? " and " + (empty.size() - 8) + " more" : "");
+        String fix, scope = "";
+        if (idx && maxLabel + 1 < count.length && empty.size() == count.length - maxLabel - 1) {
+            fix = "data.class_names names " + count.length + " classes but the labels go up to " + maxLabel
+                    + ": give one name per class";
+        } else if (cfg.data().limit() > 0) {
+            scope = " in the first " + cfg.data().limit() + " (data.limit)";
+            fix = "raise data.limit (" + cfg.data().limit() + ") so that every class has images, or use model.type dcgan";
+        } else {
+            fix = "a CGAN needs images of every class: number the labels 0.." + (count.length - empty.size() - 1)
+                    + " without gaps, or use model.type dcgan";
+        }
+        throw new UserException(String.format(Locale.ROOT, "%s: %d of the %d classes %s no image%s: %s; %s",
+                where, empty.size(), count.length, empty.size() == 1 ? "has" : "have", scope, shown, fix));
     }
 
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */

@@ -1,6 +1,7 @@
 package dev.gan.cli;
 
 import dev.gan.TestRuns;
+import dev.gan.data.IdxReader;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.ImageGrid;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -82,6 +84,36 @@ class ConditionalAndFolderRunsTest {
         assertEquals(2, r.exit(), r.toString());
         assertEquals("model.num_classes is 5 but data/fashion-mnist/t10k-images-idx3-ubyte.gz has 10 classes; set "
                 + "model.num_classes to 10, or to 0 to take it from the data", r.err().strip());
+    }
+
+    /** Labels up to 200 would make a 201-class CGAN with 198 empty classes: an error, before anything is written. */
+    @Test
+    void cganClassesWithoutImagesAreAnError() throws Exception {
+        byte[] pixels = Arrays.copyOf(IdxReader.read(Path.of("data/fashion-mnist/t10k-images-idx3-ubyte.gz")).data(), 30 * 784);
+        byte[] labels = new byte[30];
+        for (int i = 0; i < 30; i++) labels[i] = (byte) new int[]{0, 1, 200}[i % 3];
+        Path images = Files.write(tmp.resolve("images.idx"), IdxReader.encode(new int[]{30, 28, 28}, pixels));
+        Path labelFile = Files.write(tmp.resolve("labels.idx"), IdxReader.encode(new int[]{30}, labels));
+        Path cfg = TestRuns.tinyConfig(tmp, "gaps", "  images: %s\n  labels: %s\n".formatted(images, labelFile), "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "model.type=cgan");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(labelFile + ": 198 of the 201 classes have no image: 2, 3, 4, 5, 6, 7, 8, 9 and 190 more; a CGAN "
+                + "needs images of every class: number the labels 0..2 without gaps, or use model.type dcgan", r.err().strip());
+        assertTrue(Files.notExists(tmp.resolve("runs")), "nothing is written");
+
+        Path tiny = TestRuns.tinyConfig(tmp, "few", "");
+        TestRuns.Result few = gan("train", "--config", tiny.toString(), "--set", "model.type=cgan", "--set",
+                "data.limit=16", "--set", "data.class_names=" + FASHION);
+        assertEquals(2, few.exit(), few.toString());
+        assertEquals("data/fashion-mnist/t10k-labels-idx1-ubyte.gz: 2 of the 10 classes have no image in the first 16 "
+                + "(data.limit): 0 T-shirt/top, 8 Bag; raise data.limit (16) so that every class has images, or use "
+                + "model.type dcgan", few.err().strip());
+
+        TestRuns.Result names = gan("train", "--config", tiny.toString(), "--set", "model.type=cgan", "--set",
+                "data.class_names=" + FASHION + ",Hat");
+        assertEquals(2, names.exit(), names.toString());
+        assertEquals("data/fashion-mnist/t10k-labels-idx1-ubyte.gz: 1 of the 11 classes has no image: 10 Hat; "
+                + "data.class_names names 11 classes but the labels go up to 9: give one name per class", names.err().strip());
     }
 
     @Test

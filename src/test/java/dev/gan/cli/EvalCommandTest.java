@@ -171,12 +171,32 @@ class EvalCommandTest {
                 + "data cannot be scored: set data.labels (idx) or sort the images into one sub-folder per class "
                 + "(folder)", unlabelled.err().strip());
 
+        // images no shipped classifier was made for: later ones of the bundled split, in a file of their own
+        byte[] reals = IdxReader.read(Path.of("data/fashion-mnist/t10k-images-idx3-ubyte.gz")).data();
+        Path other = writeIdx(tmp.resolve("other.idx"), Arrays.copyOfRange(reals, 5000 * 784, 5064 * 784), 64);
         Path run = tmp.resolve("runs/unlabelled-001");
-        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "training.steps=1").exit());
+        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "training.steps=1", "--set",
+                "data.images=" + other, "--set", "data.labels=").exit());
         TestRuns.Result noDefault = gan("eval", "--checkpoint", run.toString());
         assertEquals(2, noDefault.exit());
         assertTrue(noDefault.err().startsWith("gan eval: give --classifier FILE.zip (the run sets no "
-                + "training.eval_classifier)"), noDefault.err());
+                + "training.eval_classifier, and no classifier in classifiers/ was made for its data); train one with "
+                + "gan classifier train --config FILE\n"), noDefault.err());
+    }
+
+    /** A run on the bundled data is scored with the classifier shipped for it, and the output says so. */
+    @Test
+    void theShippedClassifierScoresARunOnTheBundledData() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "bundled", "");
+        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "training.steps=1", "--set", "data.limit=0")
+                .exit());
+        TestRuns.Result r = gan("eval", "--checkpoint", tmp.resolve("runs/bundled-001").toString(), "--samples", "32");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("classifier: classifiers/fashion-mnist.zip, shipped for this run's data "
+                + "(data/fashion-mnist/t10k-images-idx3-ubyte.gz); --classifier chooses another\n"), r.out());
+        JsonNode protocol = json(tmp.resolve("runs/bundled-001/eval/step-000001.json")).get("protocol");
+        assertTrue(protocol.get("reference_matches").asBoolean(), protocol.toString());
+        assertEquals("classifiers/fashion-mnist.zip", protocol.get("classifier").asText());
     }
 
     @Test

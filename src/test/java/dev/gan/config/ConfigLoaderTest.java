@@ -73,6 +73,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceNamesBothLines() {
+        assertEquals(f("duplicate-key.yaml") + ":5: seed is given twice (lines 2 and 5); keep one: a config may set a "
+                + "key only once", error("duplicate-key.yaml"));
+    }
+
+    @Test
+    void aSectionGivenTwiceIsOneErrorAndItsRepeatedKeysToo() {
+        assertEquals(List.of(
+                f("duplicate-section.yaml") + ":6: section training is given twice (lines 2 and 6); merge the two into one",
+                f("duplicate-section.yaml") + ":8: training.steps is given twice (lines 3 and 8); keep one: a config may "
+                        + "set a key only once"), error("duplicate-section.yaml").lines().toList());
+    }
+
+    @Test
+    void everyIntervalAndCountHasARange() {
+        assertEquals(List.of(
+                f("intervals.yaml") + ":5: output.log_every must be >= 1 (got 0)",
+                f("intervals.yaml") + ":6: output.sample_every must be >= 1 (got -5)",
+                f("intervals.yaml") + ":7: output.checkpoint_every must be >= 1 (got -1)",
+                f("intervals.yaml") + ":8: output.keep_checkpoints must be >= 1 (got 0)",
+                f("intervals.yaml") + ":10: watch.window must be >= 1 (got -200)",
+                f("intervals.yaml") + ":11: watch.every must be >= 1 (got 0)",
+                f("intervals.yaml") + ":3: data.image_size must be one of [28, 32, 64] (the DCGAN architectures the "
+                        + "model builder knows) (got 0)"), error("intervals.yaml").lines().toList());
+    }
+
+    @Test
+    void binaryFileIsNotText() {
+        assertEquals(f("not-text.yaml") + ": is not a UTF-8 text file; a config is YAML or JSON text (check the path, "
+                + "or save the file as UTF-8)", error("not-text.yaml"));
+    }
+
+    @Test
+    void nanAndInfinityMustBeFinite() {
+        assertEquals(f("not-finite.yaml") + ":4: training.g.lr must be a finite number (got .nan)", error("not-finite.yaml"));
+        assertEquals("--set training.d.beta1=-.inf: training.d.beta1 must be a finite number (got \"-.inf\")",
+                error("out-of-range.yaml", "training.g.lr=1e-4", "training.d.beta1=-.inf"));
+    }
+
+    @Test
     void jsonByExtensionWithLines() {
         assertEquals(f("bad.json") + ":4: training.steps must be >= 0 (0 = train for training.epochs) (got -5)", error("bad.json"));
     }
@@ -133,6 +173,21 @@ class ConfigLoaderTest {
     @Test
     void resolvedYamlLoadsBackToTheSameConfig() {
         ExperimentConfig c = ConfigLoader.load(Path.of("configs/dcgan.yaml"), List.of("training.steps=7"));
+        assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c), "resolved", List.of()));
+    }
+
+    /** Plain YAML as a person writes it: no quotes where none are needed, long values on one line, 2.0e-4. */
+    @Test
+    void resolvedYamlReadsLikeAHandWrittenConfig() {
+        ExperimentConfig c = ConfigLoader.load(Path.of("configs/dcgan.yaml"), List.of("name=123", "training.g.lr=1e-5"));
+        List<String> lines = ConfigLoader.toYaml(c).lines().toList();
+        assertTrue(lines.contains("name: \"123\""), "text that reads as a number keeps its quotes: " + lines);
+        assertTrue(lines.contains("  images: data/fashion-mnist/t10k-images-idx3-ubyte.gz"), lines.toString());
+        assertTrue(lines.contains("  class_names: \"T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,"
+                + "Ankle boot\""), "one line, quoted as in configs/dcgan.yaml: " + lines);
+        assertTrue(lines.contains("    lr: 1.0e-5") && lines.contains("    lr: 2.0e-4")
+                && lines.contains("    beta2: 0.999"), lines.toString());
+        assertTrue(lines.contains("  engine: auto") && lines.contains("  eval_classifier: null"), lines.toString());
         assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c), "resolved", List.of()));
     }
 

@@ -69,6 +69,29 @@ class SweepCommandTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("sweep lr-beta: 4 runs from configs/sweeps/lr-beta.yaml"), r.out());
         assertTrue(r.out().contains("004_g.lr-0.0001_d.lr-0.0004_beta1-0.9_seed-1"), r.out());
+        // it scores its runs with the shipped classifier and ranks them by FID, not by a loss
+        SweepPlan plan = PlanReader.read(Path.of("configs/sweeps/lr-beta.yaml"));
+        assertEquals("fid", plan.sortBy());
+        assertEquals(100, plan.runs().get(0).config().training().evalEvery());
+        assertEquals("classifiers/fashion-mnist.zip", plan.runs().get(0).config().training().evalClassifier());
+        assertTrue(Files.isRegularFile(Path.of(plan.runs().get(0).config().training().evalClassifier())));
+        assertFalse(r.out().contains("Note:"), r.out());
+    }
+
+    /** Sorting by a loss is allowed, and the dry run and the summary say what such an order is worth. */
+    @Test
+    void aPlanSortedByALossSaysLossesDoNotRankQuality() throws Exception {
+        Path file = SweepPlans.write(tmp, "byloss", "grid:\n  training.g.lr: [1.0e-4, 2.0e-4]\nsort_by: loss_g\n");
+        String note = "Note: sorted by loss_g, a training value: a GAN's losses do not rank image quality (a winning D "
+                + "gives G a large loss, a collapsed G can have a small one); score the runs with training.eval_every "
+                + "and a classifier, and sort by fid";
+        TestRuns.Result r = gan("sweep", "--plan", file.toString(), "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().endsWith(note + "\n"), r.out());
+        SweepPlan plan = PlanReader.read(file);
+        SweepFolder folder = SweepFolder.create(plan);
+        SweepSummary.collect(plan, folder).write();
+        assertTrue(Files.readString(folder.file(SweepFolder.SUMMARY_MD)).contains("smallest first.\n\n" + note + ".\n"));
     }
 
     @Test

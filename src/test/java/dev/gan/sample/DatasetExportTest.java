@@ -38,6 +38,33 @@ class DatasetExportTest {
     @TempDir
     Path tmp;
 
+    /** --count on a CGAN export is split over the classes, evenly when it divides, and the output says how. */
+    @Test
+    void cganExportTakesACountAndSplitsIt() throws Exception {
+        Path even = tmp.resolve("even"), uneven = tmp.resolve("uneven");
+        TestRuns.Result r = sample("--checkpoint", CGAN.toString(), "--export", "idx", "--count", "20", "--out",
+                even.toString());
+        assertTrue(r.out().contains("exported 20 images (--count 20 split evenly over 10 classes: 2 per class) to "
+                + even + ": images-idx3-ubyte, labels-idx1-ubyte, manifest.json"), r.out());
+        ImageSet data = Datasets.load(new DataConfig("idx", even.resolve("images-idx3-ubyte").toString(),
+                even.resolve("labels-idx1-ubyte").toString(), null, SIZE, 1, 0, false, String.join(",", CLASSES)));
+        int[] perClass = new int[10];
+        for (int l : data.labels()) perClass[l]++;
+        for (int n : perClass) assertEquals(2, n);
+
+        TestRuns.Result u = sample("--checkpoint", CGAN.toString(), "--export", "folder", "--count", "13", "--out",
+                uneven.toString());
+        assertTrue(u.out().contains("exported 13 images (--count 13 split over 10 classes: 2 of each of the first 3, "
+                + "1 of the others; --per-class N gives exactly N of each) to " + uneven), u.out());
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(uneven.resolve("manifest.json").toFile());
+        assertEquals(13, manifest.get("count").asInt());
+        assertEquals(0, manifest.get("per_class").asInt());
+        assertEquals(2, manifest.get("counts").get("Pullover").asInt());
+        assertEquals(1, manifest.get("counts").get("Dress").asInt());
+        assertTrue(Files.isRegularFile(uneven.resolve("Pullover/000001.png")) && Files.notExists(uneven.resolve("Dress/000001.png")));
+        assertFalse(u.out().contains("WARNING"), u.out());
+    }
+
     @Test
     void idxExportLoadsThroughTheIdxSourceAndMatchesTheFolderExport() throws Exception {
         Path idx = tmp.resolve("idx"), folder = tmp.resolve("folder");
@@ -135,10 +162,11 @@ class DatasetExportTest {
                         + "checkpoint and has no classes; give --count N for N images",
                 sampleError("--checkpoint", dc.toString(), "--export", "idx", "--per-class", "5", "--out",
                         tmp.resolve("x").toString()));
-        assertEquals("--count 5: a CGAN export is sized per class; give --per-class N for N images of each class",
-                sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--count", "5", "--out",
-                        tmp.resolve("x").toString()));
-        assertEquals("--export idx: give --per-class N (images of each class)",
+        assertEquals("--count 5: give either --count N (split over the classes) or --per-class N, not both",
+                sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--count", "5", "--per-class", "1",
+                        "--out", tmp.resolve("x").toString()));
+        assertEquals("--export idx: give --per-class N (images of each class) or --count N (split evenly over the "
+                        + "classes)",
                 sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--out", tmp.resolve("x").toString()));
         assertEquals("--export idx: 3000000 images of 28x28 make an IDX file over 2 GB, which gan cannot read back; "
                         + "export fewer images or use --export folder",

@@ -1,0 +1,32 @@
+package dev.gan.cli;
+
+import dev.gan.system.Gpus;
+import dev.gan.system.SystemInfo;
+import dev.gan.train.Backend;
+import dev.gan.train.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code gan info}: what this gan runs on - software, CPU, memory limits, GPUs and whether this build can use them. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Show the build and the machine: gan, Java and ND4J versions, the CPU and its ISA "
+                + "extensions, OpenMP threads, oneDNN, memory limits, and each visible GPU with its compute "
+                + "capability and whether this build can run on it (see README \"GPU\")."})
+final class InfoCommand implements Callable<Integer> {
+    @ParentCommand
+    Gan root;
+
+    @Option(names = "--json", description = "Print the report as JSON (sizes in bytes).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        SystemInfo info = SystemInfo.gather(Version.get(), Backend.classifierWithoutStarting(), Gpus.discover());
+        if (json) root.out.println(info.json().toPrettyString());
+        else info.lines().forEach(root.out::println);
+        return Gan.OK;
+    }
+}
