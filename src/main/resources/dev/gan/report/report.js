@@ -24,6 +24,11 @@
     { id: 'throughput', title: 'Throughput', y: 'images/s', cols: ['img_per_s'] }
   ];
 
+  // steps are whole numbers: ticks at 1, 2, 5, 10, 20, 25, 50, ... never between two steps
+  var STEP_INCRS = [];
+  for (var mag = 1; mag <= 1e8; mag *= 10) STEP_INCRS.push(mag, 2 * mag, 2.5 * mag, 5 * mag);
+  STEP_INCRS = STEP_INCRS.filter(function (v) { return v % 1 === 0; });
+
   function label(c) { return LABELS[c] || c; }
 
   function col(columns, rows, name) {
@@ -101,7 +106,7 @@
         width: width(container),
         height: 260,
         scales: { x: { time: false }, y: { distr: log ? 3 : 1 } },
-        axes: [{ label: 'step' }, { label: yLabel + (log ? ' (log)' : '') }],
+        axes: [{ label: 'step', incrs: STEP_INCRS }, { label: yLabel + (log ? ' (log)' : '') }],
         series: [{ label: 'step', value: function (u, v) { return v == null ? '—' : v; } }].concat(series.map(function (s, i) {
           return { label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: 1.5, spanGaps: true,
             points: { show: xs.length < 60, size: 4 }, value: function (u, v) { return fmt(v); } };
