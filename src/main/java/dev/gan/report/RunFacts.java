@@ -73,8 +73,14 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
     public static RunFacts read(Path root, String liveState) {
         RunDirectory dir = new RunDirectory(root);
         Path metricsFile = dir.file(RunDirectory.METRICS);
-        Map<String, double[]> metrics = Files.isRegularFile(metricsFile) ? MetricsLog.read(metricsFile)
-                : new LinkedHashMap<>();
+        Map<String, double[]> metrics = new LinkedHashMap<>();
+        if (Files.isRegularFile(metricsFile)) {
+            try {
+                metrics = MetricsLog.read(metricsFile);
+            } catch (NumberFormatException e) {
+                // a row caught half-written by another process (a sweep reading its runs): shown next time
+            }
+        }
         List<Long> samples = sampleSteps(dir.samples());
         long step = (long) lastFinite(metrics.get("step"));
         if (!samples.isEmpty()) step = Math.max(step, samples.get(samples.size() - 1));
