@@ -66,7 +66,7 @@ public final class RunReport {
 
         b.append("<section><h2>Training curves</h2>\n<p class=\"hint\">Drag across a chart to zoom, double-click to "
                 + "zoom out; hover for the values. Dashed lines mark the health watch's messages at their steps.</p>\n");
-        if (f.metrics().isEmpty()) b.append("<p class=\"empty\">No metrics.csv yet: the first row comes at the first log interval.</p>\n");
+        if (f.metrics().getOrDefault("step", new double[0]).length == 0) b.append("<p class=\"empty\">No metrics.csv yet: the first row comes at the first log interval.</p>\n");
         b.append("<div id=\"charts\" class=\"charts\"></div>\n");
         if (!f.events().isEmpty()) {
             b.append("<h3>Health watch</h3>\n<ul id=\"events\" class=\"events\">\n");

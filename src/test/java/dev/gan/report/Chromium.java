@@ -50,7 +50,7 @@ final class Chromium implements AutoCloseable {
     /** The browser: $GAN_CHROMIUM, or chromium / chromium-browser / google-chrome on the PATH. */
     static Path find() {
         String env = System.getenv("GAN_CHROMIUM");
-        if (env != null && !env.isBlank()) return Path.of(env);
+        if (env != null && !env.isBlank()) return Files.isExecutable(Path.of(env)) ? Path.of(env) : null;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
                 Path p = Path.of(dir, name);

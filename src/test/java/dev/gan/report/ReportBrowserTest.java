@@ -91,7 +91,30 @@ class ReportBrowserTest {
             assertTrue(c.eval("document.getElementById('config').textContent").asText().contains("latent_size: 16"));
             assertEquals(List.of(), c.errors());
             c.screenshot(SHOTS.resolve("run-report.png"), 1200);
+
+            // evaluation during training adds columns (and rows) to metrics.csv: they get charts, the best FID marked
+            addEvalRows(run.resolve("metrics.csv"));
+            assertEquals(0, gan("report", run.toString()).exit());
+            c.open(report);
+            assertEquals(List.of(), c.errors());
+            assertEquals("[[4,6],[31.5,27.25]]", c.eval("JSON.stringify(ganReport.charts.fid.data)").asText());
+            assertEquals("{\"step\":6,\"value\":27.25}", c.eval("JSON.stringify(ganReport.best)").asText());
+            assertEquals(1, c.eval("ganReport.charts.fid.ganMarkers").asInt());
+            assertEquals("[[4,6],[0.5,0.625],[0.25,0.375]]",
+                    c.eval("JSON.stringify(ganReport.charts.shares.data)").asText());
+            assertArrayEquals(metrics.get("loss_d"), doubles(c.eval("ganReport.charts.losses.data").get(1)),
+                    "evaluation rows leave the training curves alone");
         }
+    }
+
+    /** Evaluation rows at steps 4 and 6, as EvalListener writes them: step, epoch and the scores, losses empty. */
+    private static void addEvalRows(Path csv) throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        lines.set(0, lines.get(0) + ",fid,precision,recall");
+        for (int i = 1; i < lines.size(); i++) lines.set(i, lines.get(i) + ",,,");
+        lines.add("4,0,,,,,,,,31.5,0.5,0.25");
+        lines.add("6,0,,,,,,,,27.25,0.625,0.375");
+        Files.write(csv, lines);
     }
 
     @Test
