@@ -60,14 +60,20 @@ final class Chromium implements AutoCloseable {
         return null;
     }
 
-    /** Starts a browser with a fresh profile in {@code profile}; skips (or on CI fails) when there is none. */
-    static Chromium start(Path profile) throws Exception {
+    /** The browser, or the test skipped (failed on CI: {@code CI=true}) when there is none. Call it first. */
+    static Path require() {
         Path exe = find();
         if (exe == null) {
             String why = "no Chromium found (install Debian's chromium package, or set GAN_CHROMIUM)";
             if ("true".equals(System.getenv("CI"))) fail(why + "; on CI the browser test must run: .ci/run installs it");
             Assumptions.abort(why + ": skipping the browser test");
         }
+        return exe;
+    }
+
+    /** Starts a browser with a fresh profile in {@code profile}; see {@link #require()}. */
+    static Chromium start(Path profile) throws Exception {
+        Path exe = require();
         // as root Chromium needs --no-sandbox; the network is closed here, so background services are switched off
         // (else they retry refused connections all the time)
         ProcessBuilder pb = new ProcessBuilder(exe.toString(), "--headless", "--no-sandbox", "--disable-gpu",

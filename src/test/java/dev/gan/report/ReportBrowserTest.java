@@ -32,6 +32,7 @@ class ReportBrowserTest {
 
     @Test
     void aRunsReportShowsItsCurvesWarningsAndGridsInChromium() throws Exception {
+        Chromium.require();   // before training: skip (or fail on CI) at once without a browser
         // a diversity check every 2 steps against 99% of the real spread: the untrained generator trips it at step 2
         Path config = TestRuns.tinyConfig(tmp, "tiny", "watch:\n  window: 2\n  every: 2\n  collapse_ratio: 0.99\n");
         TestRuns.Result r = gan("train", "--config", config.toString());
@@ -119,6 +120,7 @@ class ReportBrowserTest {
 
     @Test
     void aSweepsReportComparesItsRunsInChromium() throws Exception {
+        Chromium.require();
         Path plan = tmp.resolve("two.yaml");
         Files.writeString(plan, """
                 name: two
