@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Run a batch of training runs from a sweep plan (a base config, grid:, runs:, seeds:).",
                 "Every run's config is checked before the first starts. Runs go into "
-                        + "sweeps/<name>-NNN/<run>/; summary.csv and summary.md are rewritten as runs end. "
+                        + "sweeps/<name>-NNN/<run>/; summary.csv, summary.md and report.html are rewritten as runs end. "
                         + "Running the same command again resumes the sweep.",
                 "--executor slurm submits the unfinished runs as one Slurm job array instead; --status SWEEP_DIR "
                         + "shows each run's state, --wait waits for the end and writes the summary."},

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a GAN from a YAML or JSON config, or resume a run.",
                 "Writes runs/<name>-NNN/: config.yaml, command.txt, log.txt, metrics.csv, reals.png, loss.png, "
-                        + "samples/step-NNNNNN.png, checkpoints/step-NNNNNN.zip."})
+                        + "report.html, samples/step-NNNNNN.png, checkpoints/step-NNNNNN.zip."})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;

@@ -174,12 +174,13 @@ public final class SweepSummary {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
     }
 
-    /** Writes summary.csv and summary.md into the sweep folder (atomically: a reader never sees half a table). */
+    /** Writes summary.csv, summary.md and report.html into the sweep folder (atomically: a reader never sees half a table). */
     public void write() {
         StringBuilder csv = new StringBuilder(String.join(",", header())).append('\n');
         for (Row r : rows) csv.append(String.join(",", cells(r, "%.6g").stream().map(SweepSummary::csvCell).toList())).append('\n');
         AtomicFiles.writeString(folder.file(SweepFolder.SUMMARY_CSV), csv.toString());
         AtomicFiles.writeString(folder.file(SweepFolder.SUMMARY_MD), markdown());
+        SweepReport.write(folder.root(), false);   // each run writes its own report as it trains
     }
 
     private static String csvCell(String s) {

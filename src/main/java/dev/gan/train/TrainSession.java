@@ -18,6 +18,7 @@ import dev.gan.train.listeners.EvalListener;
 import dev.gan.train.listeners.HealthWatch;
 import dev.gan.train.listeners.MetricsListener;
 import dev.gan.train.listeners.Progress;
+import dev.gan.train.listeners.ReportWriter;
 import dev.gan.train.listeners.SampleGrids;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -254,6 +255,7 @@ public final class TrainSession {
             if (eval) listeners.add(new EvalListener(metrics));
             listeners.add(new SampleGrids());
             listeners.add(new CheckpointWriter());
+            listeners.add(new ReportWriter());   // last: it shows what the others wrote
             long t0 = System.nanoTime();
             // the closing line is inside the stop guard: on Ctrl-C the JVM must not exit before it is written
             return withStopOnInterrupt(run, () -> {
