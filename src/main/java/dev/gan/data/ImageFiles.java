@@ -114,12 +114,23 @@ public final class ImageFiles {
 
     // ---- folders
 
+    /** A folder entry with its attributes, read once (a folder of 200,000 images is 200,000 stat calls). */
+    private record Child(Path path, BasicFileAttributes attrs) {
+        boolean dir() {
+            return attrs.isDirectory();
+        }
+
+        boolean image() {
+            return attrs.isRegularFile() && isImageName(path.getFileName().toString());
+        }
+    }
+
     private static Listing folder(Path root) {
-        List<Path> children = children(root);
-        List<Path> dirs = children.stream().filter(Files::isDirectory).toList();
-        List<Path> images = children.stream().filter(ImageFiles::isImageFile).toList();
+        List<Child> children = children(root);
+        List<Child> dirs = children.stream().filter(Child::dir).toList();
+        List<Child> images = children.stream().filter(Child::image).toList();
         List<String> classNames = new ArrayList<>();
-        List<List<Path>> files = new ArrayList<>();
+        List<List<Child>> files = new ArrayList<>();
         if (dirs.isEmpty()) {
             if (images.isEmpty()) {
                 throw new UserException(root + ": no images (" + KINDS + " files) and no class sub-folders; put the "
@@ -127,15 +138,15 @@ public final class ImageFiles {
             }
             files.add(images);
         } else {
-            mixed(root.toString(), images.size(), images.isEmpty() ? null : images.get(0).getFileName().toString());
-            for (Path dir : dirs) {
-                List<Path> found = new ArrayList<>();
-                collect(dir, found, new HashSet<>());
+            mixed(root.toString(), images.size(), images.isEmpty() ? null : images.get(0).path().getFileName().toString());
+            for (Child dir : dirs) {
+                List<Child> found = new ArrayList<>();
+                collect(dir.path(), found, new HashSet<>());
                 if (found.isEmpty()) {
-                    throw new UserException(dir + ": class folder has no images (" + KINDS + " files); add some or "
-                            + "remove the folder");
+                    throw new UserException(dir.path() + ": class folder has no images (" + KINDS + " files); add some "
+                            + "or remove the folder");
                 }
-                classNames.add(dir.getFileName().toString());
+                classNames.add(dir.path().getFileName().toString());
                 files.add(found);
             }
         }
@@ -143,9 +154,11 @@ public final class ImageFiles {
         List<List<Entry>> entries = new ArrayList<>();
         for (int k = 0; k < files.size(); k++) {
             List<Entry> list = new ArrayList<>();
-            for (Path p : files.get(k)) {
+            for (Child c : files.get(k)) {
+                Path p = c.path();
                 list.add(new Entry(p.toString(), k, () -> Files.readAllBytes(p)));
-                id.add(root.relativize(p) + "\t" + k + "\t" + stat(p));
+                id.add(root.relativize(p) + "\t" + k + "\t" + c.attrs().size() + "\t"
+                        + c.attrs().lastModifiedTime().toMillis());
             }
             entries.add(list);
         }
@@ -162,31 +175,34 @@ public final class ImageFiles {
     }
 
     /** Image files under {@code dir}, depth first in name order; {@code seen} guards against symlink loops. */
-    private static void collect(Path dir, List<Path> out, Set<Path> seen) {
+    private static void collect(Path dir, List<Child> out, Set<Path> seen) {
         try {
             if (!seen.add(dir.toRealPath())) return;
         } catch (IOException e) {
             throw new UserException(dir + ": cannot read the folder (" + e.getMessage() + ")");
         }
-        for (Path p : children(dir)) {
-            if (Files.isDirectory(p)) collect(p, out, seen);
-            else if (isImageFile(p)) out.add(p);
+        for (Child c : children(dir)) {
+            if (c.dir()) collect(c.path(), out, seen);
+            else if (c.image()) out.add(c);
         }
     }
 
-    /** The entries of a folder that are not hidden, sorted by name. */
-    private static List<Path> children(Path dir) {
+    /** The entries of a folder that are not hidden, sorted by name, with their attributes (links followed). */
+    private static List<Child> children(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .toList();
+            List<Child> out = new ArrayList<>();
+            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                try {
+                    out.add(new Child(p, Files.readAttributes(p, BasicFileAttributes.class)));
+                } catch (IOException e) {
+                    // a dangling link or a file removed meanwhile: not an image we could read
+                }
+            }
+            out.sort(Comparator.comparing(c -> c.path().getFileName().toString()));
+            return out;
         } catch (IOException e) {
             throw new UserException(dir + ": cannot read the folder (" + e.getMessage() + ")");
         }
-    }
-
-    private static boolean isImageFile(Path p) {
-        return Files.isRegularFile(p) && isImageName(p.getFileName().toString());
     }
 
     private static boolean isImageName(String name) {

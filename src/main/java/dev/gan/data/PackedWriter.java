@@ -59,7 +59,10 @@ public final class PackedWriter implements AutoCloseable {
         pixelsOffset = (region + PackedFile.ALIGN - 1) / PackedFile.ALIGN * PackedFile.ALIGN;
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // a name of this process's own (two sweep runs may pack the same cache file at once), created with the
+        // user's umask like any file they write (createTempFile would make it private to them)
+        tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp"));
         channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
         channel.position(pixelsOffset);
     }

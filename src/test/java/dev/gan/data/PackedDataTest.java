@@ -231,6 +231,35 @@ class PackedDataTest {
         assertTrue(Files.notExists(tmp.resolve("x.packed")));
     }
 
+    /** gan sample --export packed writes the images --export idx writes, with the CGAN's class names. */
+    @Test
+    void sampleExportsPackedFilesTheTrainerReads() throws Exception {
+        String ckpt = "src/test/resources/checkpoints/cgan-28-tiny-format1.zip";
+        Path idx = tmp.resolve("idx"), packed = tmp.resolve("packed");
+        ok("sample", "--checkpoint", ckpt, "--export", "idx", "--per-class", "2", "--seed", "3", "--out", idx.toString());
+        TestRuns.Result r = ok("sample", "--checkpoint", ckpt, "--export", "packed", "--per-class", "2", "--seed", "3",
+                "--out", packed.toString());
+        assertTrue(r.out().contains("exported 20 images (2 per class) to " + packed + ": images.packed, manifest.json"),
+                r.out());
+        ImageSet fromIdx = Datasets.load(new DataConfig("idx", idx.resolve("images-idx3-ubyte").toString(),
+                idx.resolve("labels-idx1-ubyte").toString(), null, 28, 1, 0, false, null));
+        ImageSet fromPacked = Datasets.load(packedConfig(packed.resolve("images.packed"), 28, 1));
+        assertEquals(10, fromPacked.numClasses());
+        assertEquals("T-shirt/top", fromPacked.classNames().get(0));
+        assertSameImages(new ImageSet(fromIdx.store(), 20, 1, 28, fromIdx.labels(), fromPacked.classNames(),
+                fromIdx.source(), List.of()), fromPacked);
+    }
+
+    @Test
+    void everyDataVerbHasHelp() {
+        TestRuns.Result data = ok("data", "--help");
+        for (String verb : List.of("pack", "info", "bench")) {
+            assertTrue(data.out().contains("  " + verb + " "), data.out());
+            assertTrue(ok("data", verb, "--help").out().startsWith("Usage: gan data " + verb), verb);
+        }
+        assertTrue(ok("--help").out().contains("  data "));
+    }
+
     private Path copy(Path from, String name) throws Exception {
         return Files.copy(from, tmp.resolve(name));
     }

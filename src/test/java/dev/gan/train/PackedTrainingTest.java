@@ -110,9 +110,10 @@ class PackedTrainingTest {
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         assertEquals(1, p.exitValue(), err);
         String expected = Pattern.quote("gan: out of memory: the Java heap (max ") + "\\d+"
-                + Pattern.quote(" MB, GAN_JAVA_OPTS) is full (Java heap space); data: IDX array [60000, 32, 32] (61.4 MB) from " + idx + ", read onto the Java heap; "
-                + "fix: pack the images once with gan data pack SRC --out FILE.packed and use the file (it is "
-                + "memory-mapped, off the heap), or give Java more heap, e.g. GAN_JAVA_OPTS=-Xmx4g ./gan ...");
+                + Pattern.quote(" MB, GAN_JAVA_OPTS) is full (Java heap space); data: IDX array [60000, 32, 32] "
+                + "(61.4 MB) from " + idx + ", read onto the Java heap; fix: pack the images once with gan data pack "
+                + "SRC --out FILE.packed and use the file (it is memory-mapped, off the heap), or give Java more heap, "
+                + "e.g. GAN_JAVA_OPTS=-Xmx4g ./gan ...");
         assertTrue(err.matches(expected), err);
         assertTrue(Files.notExists(tmp.resolve("runs")), "nothing written");
     }
