@@ -250,6 +250,22 @@ class PackedDataTest {
                 fromIdx.source(), List.of()), fromPacked);
     }
 
+    /** Chunks of 3 images stand in for the 1 GiB chunks of files over 2^31 bytes: every image reads whole. */
+    @Test
+    void aMappingInSeveralChunksReadsEveryImage() throws Exception {
+        Path packed = tmp.resolve("fm.packed");
+        ok("data", "pack", IDX_IMAGES, "--limit", "10", "--out", packed.toString());
+        PackedHeader h = PackedFile.header(packed);
+        MappedPixels chunked = new MappedPixels(packed, h.pixelsOffset(), h.pixelsBytes(), 784, 3 * 784 + 100);
+        assertEquals(4, chunked.chunks(), "10 images in chunks of 3");
+        ImageSet heap = IdxSource.load(new DataConfig("idx", IDX_IMAGES, "", null, 28, 1, 10, false, null));
+        assertSameImages(heap, new ImageSet(chunked, 10, 1, 28, null, List.of(), "chunked", List.of()));
+        byte[] across = new byte[784 * 5], expected = new byte[784 * 5];
+        chunked.read(784L * 2, across, 0, across.length);   // a read that spans chunks, as fingerprints do
+        System.arraycopy(heap.pixels(), 784 * 2, expected, 0, expected.length);
+        assertArrayEquals(expected, across);
+    }
+
     @Test
     void everyDataVerbHasHelp() {
         TestRuns.Result data = ok("data", "--help");
