@@ -5,6 +5,8 @@ import dev.gan.config.ConfigLoader;
 import dev.gan.config.DataConfig;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
+import dev.gan.data.ImageFiles;
+import dev.gan.data.PackedFile;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.EvalReport;
 import dev.gan.eval.ShippedClassifiers;
@@ -46,8 +48,9 @@ final class EvalCommand implements Callable<Integer> {
                 description = "A checkpoint file, or a run directory (its latest checkpoint).")
         Path checkpoint;
 
-        @Option(names = "--images", paramLabel = "DIR|IDX",
-                description = "Score these images instead: an IDX image file, or a folder of images.")
+        @Option(names = "--images", paramLabel = "DIR|IDX|PACKED",
+                description = "Score these images instead: an IDX image file, a folder (or zip) of images, or a "
+                        + "packed file (gan data pack, gan sample --export packed).")
         Path images;
     }
 
@@ -127,9 +130,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.exists(what.images)) throw new UserException(what.images + ": no such image file or folder");
         var tree = ClassifierFile.JSON.valueToTree(c.info().referenceData());
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) tree;
-        boolean folder = Files.isDirectory(what.images);
-        node.put("format", folder ? "folder" : "idx");
-        node.put(folder ? "path" : "images", what.images.toString());
+        boolean packed = PackedFile.isPacked(what.images);
+        boolean folder = !packed && (Files.isDirectory(what.images) || ImageFiles.isZip(what.images));
+        node.put("format", packed ? "packed" : folder ? "folder" : "idx");
+        node.put(packed || folder ? "path" : "images", what.images.toString());
         node.putNull("labels");
         node.put("limit", 0);
         try {

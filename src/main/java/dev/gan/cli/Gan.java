@@ -1,5 +1,6 @@
 package dev.gan.cli;
 
+import dev.gan.MemoryUse;
 import dev.gan.UserException;
 import dev.gan.train.TrainingFailure;
 import dev.gan.train.Version;
@@ -20,8 +21,8 @@ import java.util.List;
 @Command(name = "gan", mixinStandardHelpOptions = true, versionProvider = Gan.VersionProvider.class,
         description = "Train generative adversarial networks (DCGAN, CGAN) on the JVM with Deeplearning4j.",
         subcommands = {TrainCommand.class, BenchCommand.class, SampleCommand.class, SweepCommand.class,
-                ClassifierCommand.class, EvalCommand.class, InfoCommand.class, ReportCommand.class,
-                SchemaCommand.class, CommandLine.HelpCommand.class, SweepTaskCommand.class},
+                ClassifierCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
+                ReportCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class, SweepTaskCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. training diverged)",
                 "2:bad usage, config, dataset or checkpoint"})
@@ -49,6 +50,7 @@ public final class Gan implements Runnable {
         cl.setErr(new PrintWriter(err, true));
         boolean verbose = Arrays.asList(args).contains("--verbose");
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (MemoryUse.find(ex) != null) return outOfMemory(MemoryUse.find(ex), err, verbose);
             if (ex instanceof UserException) {
                 err.println(ex.getMessage());
                 if (verbose) ex.printStackTrace(err);
@@ -56,6 +58,12 @@ public final class Gan implements Runnable {
             }
             if (ex instanceof TrainingFailure) {
                 err.println(ex.getMessage());
+                if (verbose) ex.printStackTrace(err);
+                return FAILURE;
+            }
+            String full = diskFull(ex);
+            if (full != null) {
+                err.println("gan: the disk is full: " + full + "; free some space (df -h shows where) and run again");
                 if (verbose) ex.printStackTrace(err);
                 return FAILURE;
             }
@@ -68,7 +76,27 @@ public final class Gan implements Runnable {
             err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Errors on; an out-of-memory is the user's resource limit, not a bug: one line, exit 1
+            return outOfMemory(e, err, verbose);
+        }
+    }
+
+    /** The message of a "No space left on device" in the cause chain, or null. */
+    static String diskFull(Throwable ex) {
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) return c.getMessage();
+            if (c.getCause() == c) break;
+        }
+        return null;
+    }
+
+    private static int outOfMemory(OutOfMemoryError e, PrintStream err, boolean verbose) {
+        err.println(MemoryUse.explain(e));
+        if (verbose) e.printStackTrace(err);
+        return FAILURE;
     }
 
     /** True when output goes to a terminal a person watches: progress bars then, plain lines otherwise (files, CI). */

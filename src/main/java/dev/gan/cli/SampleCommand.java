@@ -44,9 +44,9 @@ final class SampleCommand implements Callable<Integer> {
             description = "Walk between the seeds' latent vectors (spherical), K images per step: a strip PNG and a GIF.")
     Integer interpolate;
 
-    @Option(names = "--export", paramLabel = "folder|idx",
-            description = "Write a labelled dataset, with a manifest: image folders (one sub-folder per class) "
-                    + "or IDX files.")
+    @Option(names = "--export", paramLabel = "folder|idx|packed",
+            description = "Write a labelled dataset, with a manifest: image folders (one sub-folder per class), "
+                    + "IDX files, or one packed file (images.packed, see gan data pack).")
     DatasetExport.Format export;
 
     @Option(names = "--per-class", paramLabel = "N", description = "With --export on a CGAN: exactly N images of each class.")

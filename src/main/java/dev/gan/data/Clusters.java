@@ -30,7 +30,7 @@ public final class Clusters {
         int[] ids = assign(features(data), k, seed);
         List<String> names = new ArrayList<>();
         for (int c = 1; c <= k; c++) names.add("cluster " + c);
-        return new ImageSet(data.pixels(), data.count(), data.channels(), data.size(), ids, names, data.source(),
+        return new ImageSet(data.store(), data.count(), data.channels(), data.size(), ids, names, data.source(),
                 data.skippedFiles());
     }
 
@@ -38,10 +38,11 @@ public final class Clusters {
     static float[][] features(ImageSet data) {
         int s = data.size(), f = Math.max(1, s / TARGET_SIDE), side = s / f, ch = data.channels();
         float[][] out = new float[data.count()][ch * side * side];
-        byte[] px = data.pixels();
+        byte[] px = new byte[data.imageBytes()];
         float norm = 1f / (255f * f * f);
         for (int i = 0; i < data.count(); i++) {
-            int base = i * data.imageBytes();
+            data.image(i, px, 0);
+            int base = 0;
             float[] v = out[i];
             for (int c = 0; c < ch; c++) {
                 for (int y = 0; y < side * f; y++) {

@@ -1,5 +1,6 @@
 package dev.gan.data;
 
+import dev.gan.MemoryUse;
 import dev.gan.UserException;
 
 import java.io.BufferedInputStream;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -76,6 +78,8 @@ public final class IdxReader {
         if (total > Integer.MAX_VALUE - 16) {
             throw new UserException(file + ": IDX data of " + total + " bytes is too large to load");
         }
+        MemoryUse.dataset("IDX array " + Arrays.toString(dims) + " (" + DataPack.bytes(total) + ") from " + file
+                + ", read onto the Java heap");
         byte[] data = new byte[(int) total];
         int read = in.readNBytes(data, 0, data.length);
         if (read < data.length) {

@@ -33,7 +33,7 @@ public final class Subsets {
         byte[] px = new byte[idx.length * per];
         int[] labels = set.labelled() ? new int[idx.length] : null;
         for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(set.pixels(), idx[i] * per, px, i * per, per);
+            set.image(idx[i], px, i * per);
             if (labels != null) labels[i] = set.labels()[idx[i]];
         }
         return new ImageSet(px, idx.length, set.channels(), set.size(), labels, set.classNames(), source);
@@ -55,7 +55,11 @@ public final class Subsets {
     public static String fingerprint(ImageSet set) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(set.pixels(), 0, set.count() * set.imageBytes());
+            byte[] img = new byte[set.imageBytes()];
+            for (int i = 0; i < set.count(); i++) {   // image by image: the set may be a mapped file of any size
+                set.image(i, img, 0);
+                md.update(img);
+            }
             if (set.labelled()) {
                 for (int l : set.labels()) md.update((byte) l);
             }

@@ -2,6 +2,7 @@ package dev.gan.sample;
 
 import dev.gan.UserException;
 import dev.gan.data.IdxReader;
+import dev.gan.data.PackedWriter;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.ImageGrid;
 import dev.gan.train.Version;
@@ -36,12 +37,12 @@ import java.util.stream.Stream;
  * Every file is written under a temporary name and renamed, and {@code manifest.json} comes last.
  */
 public final class DatasetExport {
-    public static final String IMAGES = "images-idx3-ubyte", LABELS = "labels-idx1-ubyte";
+    public static final String IMAGES = "images-idx3-ubyte", LABELS = "labels-idx1-ubyte", PACKED = "images.packed";
     /** The IDX reader loads a file into one byte array. */
     private static final long IDX_MAX_BYTES = Integer.MAX_VALUE - 16;
 
     /** Export format, as given to {@code --export}. */
-    public enum Format { folder, idx }
+    public enum Format { folder, idx, packed }
 
     private DatasetExport() {
     }
@@ -68,7 +69,10 @@ public final class DatasetExport {
                               int batchSize, Path dir, ProgressReport progress, PrintWarning warn) {
         OutputFiles.createDir(dir);
         List<String> files;
-        if (format == Format.idx) {
+        if (format == Format.packed) {
+            files = packed(model, classes, count, seed, batchSize, dir, progress);
+            reportLeftovers(dir, p -> dir.equals(p.getParent()) && files.contains(p.getFileName().toString()), warn);
+        } else if (format == Format.idx) {
             files = idx(model, classes, count, seed, batchSize, dir, progress);
             reportLeftovers(dir, p -> dir.equals(p.getParent()) && files.contains(p.getFileName().toString()), warn);
         } else {
@@ -115,6 +119,31 @@ public final class DatasetExport {
             out.flush();
         });
         return List.of(IMAGES, LABELS);
+    }
+
+    /**
+     * {@code images.packed}: one packed file (docs/data.md) of uint8 RGB or grayscale images with the model's class
+     * names, streamed batch by batch, memory-mapped when trained on ({@code data.path}) or scored
+     * ({@code gan eval --images}).
+     */
+    private static List<String> packed(SampleModel model, ClassChoice classes, long count, long seed, int batchSize,
+                                       Path dir, ProgressReport progress) {
+        Path target = dir.resolve(PACKED);
+        List<String> names = classes.none() ? List.of() : model.classNames();
+        String source = model.file().toAbsolutePath() + " (step " + model.step() + ", seed " + seed + ")";
+        try (PackedWriter w = new PackedWriter(target, model.shape().channels(), model.shape().size(), names, source)) {
+            int per = model.shape().channels() * model.shape().size() * model.shape().size();
+            ImageStream.run(model, classes, seed, count, batchSize, progress, (first, images, labels) -> {
+                float[] px = images.dup('c').data().asFloat();
+                byte[] bytes = new byte[px.length];
+                for (int i = 0; i < px.length; i++) bytes[i] = (byte) ImageGrid.toByte(px[i]);
+                for (int j = 0; j < images.size(0); j++) w.add(bytes, j * per, labels == null ? 0 : labels[j]);
+            });
+            w.finish(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return List.of(PACKED);
     }
 
     /** An IDX header alone: the encoding of an array with these dimensions and no elements yet. */

@@ -43,7 +43,7 @@ public final class GanEval {
             throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
                     + c.info().classNames().size() + "; use a classifier trained on the same data");
         }
-        ImageSet data = Datasets.load(cfg.data());
+        ImageSet data = Datasets.load(cfg.data(), TrainSession.dataCache(cfg), null);
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
         EvalSamples.Generated g = EvalSamples.generate(ck.generator(), shape, n, seed, BATCH);
         Scores scores = eval.score(g.images(), byClass ? g.labels() : null);

@@ -4,9 +4,11 @@ import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Clusters;
+import dev.gan.data.DataCache;
 import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
+import dev.gan.data.MappedPixels;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.RunDirectory;
@@ -69,9 +71,25 @@ public final class TrainSession {
      * its k-means clusters (seeded, so a resumed run gets the same ones).
      */
     public static ImageSet trainingData(ExperimentConfig cfg) {
-        ImageSet data = Datasets.load(cfg.data());
+        return trainingData(cfg, null);
+    }
+
+    /**
+     * {@link #trainingData(ExperimentConfig)}, telling {@code console} (may be null) when a folder or zip is packed into
+     * the data cache ({@link #dataCache}) on first use.
+     */
+    public static ImageSet trainingData(ExperimentConfig cfg, PrintStream console) {
+        ImageSet data = Datasets.load(cfg.data(), dataCache(cfg), console);
         int k = cfg.model().clusters();
         return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
+    }
+
+    /**
+     * Where training packs folders and zips of images once, to map them rather than decode them again:
+     * {@code <output.runs_dir>/.data-cache}, beside the runs that use them.
+     */
+    public static Path dataCache(ExperimentConfig cfg) {
+        return Path.of(cfg.output().runsDir()).resolve(DataCache.FOLDER);
     }
 
     /** What the networks must look like for this config and dataset; checks CGAN's classes against the data. */
@@ -141,7 +159,7 @@ public final class TrainSession {
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
     public static Result start(ExperimentConfig cfg, Options options) {
         Backend.init();
-        ImageSet data = trainingData(cfg);
+        ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
@@ -153,7 +171,7 @@ public final class TrainSession {
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
     public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
         Backend.init();
-        ImageSet data = trainingData(cfg);
+        ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         return run(cfg, dir, data, shape, nets, Engines.create(cfg, shape, nets.generator(), nets.discriminator()),
@@ -200,7 +218,7 @@ public final class TrainSession {
 
     private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
         Path file = ck.file();
-        ImageSet data = trainingData(cfg);
+        ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         if (!shape.equals(ck.state().shape())) {
             throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()
@@ -229,12 +247,16 @@ public final class TrainSession {
         if (shape.conditional()) {
             AtomicFiles.writeString(dir.file(RunDirectory.CLASSES), String.join("\n", numbered(data.classNames())) + "\n");
         }
+        dev.gan.MemoryUse.model(String.format(Locale.ROOT, "G %,d + D %,d parameters, batch %d of %dx%dx%d",
+                nets.generator().numParams(), nets.discriminator().numParams(), cfg.training().batchSize(),
+                shape.channels(), shape.size(), shape.size()));
         try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
                     data, dir, log, step, epoch, batchesDrawn);
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
-            log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s", data.count(), data.channels(),
-                    data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : ""));
+            log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s", data.count(), data.channels(),
+                    data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : "",
+                    data.store() instanceof MappedPixels ? ", memory-mapped" : ""));
             if (!data.skippedFiles().isEmpty()) {
                 AtomicFiles.writeString(dir.file(RunDirectory.SKIPPED), String.join("\n", data.skippedFiles()) + "\n");
                 log.warn(FolderSource.skippedWarning(data.skippedFiles(), dir.file(RunDirectory.SKIPPED).toString()));

@@ -232,6 +232,6 @@ class FolderSourceTest {
         Path file = root.resolve("a.png");
         image(file, 8, 8, BufferedImage.TYPE_INT_RGB, Color.RED);
         assertEquals(file + ": is a file, not a folder; data.path must name a folder of images (one sub-folder per "
-                + "class)", error(folder(file, 28, 1, 0, false)));
+                + "class), a zip archive of one, or a packed file from gan data pack", error(folder(file, 28, 1, 0, false)));
     }
 }
