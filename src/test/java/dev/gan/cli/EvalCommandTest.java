@@ -98,7 +98,7 @@ class EvalCommandTest {
                 classifier.toString(), "--samples", "64");
         assertEquals(0, r.exit(), r.toString());
         Path json = tmp.resolve("runs/dc-001/eval/step-000006.json");
-        assertTrue(r.out().contains("(step 6, dcgan): 64 samples, seed 0") && r.out().contains("wrote " + json), r.out());
+        assertTrue(r.out().contains("(step 6, dcgan, the trained generator): 64 samples, seed 0") && r.out().contains("wrote " + json), r.out());
         assertTrue(!r.out().contains("CAS"), r.out());
         JsonNode s = json(json).get("scores");
         for (String k : new String[]{"fid", "kid", "inception_score", "precision", "recall", "coverage", "entropy_nats"}) {

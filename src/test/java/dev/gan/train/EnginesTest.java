@@ -127,7 +127,7 @@ class EnginesTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, "engine", ""), List.of(sets));
         GanShape shape = new GanShape(1, 28, cfg.model().latentSize(), 0);
         TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
-        return Engines.create(cfg, shape, nets.generator(), nets.discriminator()).step().engine();
+        return nets.engine(cfg, shape).step().engine();
     }
 
     private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d, List<double[]> stats) {
@@ -145,7 +145,7 @@ class EnginesTest {
         List<double[]> stats = new ArrayList<>();
         try (RunLog log = new RunLog(tmp.resolve(engine + ".log"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0);
+                    nets.stabilisers(), data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0);
             Trainer trainer = new Trainer(run, List.of(), null);
             for (int i = 0; i < STEPS; i++) {
                 StepStats s = trainer.oneStep();

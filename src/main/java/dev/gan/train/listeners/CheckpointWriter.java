@@ -24,7 +24,7 @@ public final class CheckpointWriter implements TrainingListener {
 
     private void write(TrainingRun run) {
         Checkpoints.write(run.dir().checkpoints(), run.checkpointState(), run.configYaml(), run.generator(),
-                run.discriminator(), run.config().output().keepCheckpoints());
+                run.discriminator(), run.checkpointExtras(), run.config().output().keepCheckpoints());
         lastWritten = run.step();
     }
 }
