@@ -204,6 +204,11 @@ public final class SpectralNorm {
         return out;
     }
 
+    /** Sum of the elementwise products of two arrays of one shape, without a temporary array. */
+    private static double dot(INDArray a, INDArray b) {
+        return Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce3.Dot(a, b)).getDouble(0);
+    }
+
     private static void normalize(INDArray x) {
         x.divi(Math.max(x.norm2Number().doubleValue(), EPS));
     }
@@ -269,17 +274,17 @@ public final class SpectralNorm {
             Nd4j.gemm(m, v, wv, false, false, 1.0, 0.0);
             u.assign(wv);
             normalize(u);
-            sigma = u.mul(wv).sumNumber().doubleValue();
+            sigma = dot(u, wv);
         }
 
         double inferenceSigma() {
             Nd4j.gemm(matrix(), v, wv, false, false, 1.0, 0.0);
-            return u.mul(wv).sumNumber().doubleValue();
+            return dot(u, wv);
         }
 
         /** grad holds G = dL/d(W/sigma) and w holds W/sigma: grad := (G - <G, W/sigma> u v^T) / sigma. */
         void transformGradient() {
-            double c = grad.mul(w).sumNumber().doubleValue();
+            double c = dot(grad, w);
             Nd4j.gemm(u, v, outer, false, true, c, 0.0);
             grad.subi(inLayout(outer)).divi(sigma);
         }
