@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  *   <li>D step: D on the real batch (label 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
  *       on its own, on the detached fake batch (label 0); the two gradients are added and D's Adam runs once.</li>
  *   <li>G step: D (not updated) scores the same fakes against label 1 - the non-saturating loss - and the
- *       gradient it sends back to its input, captured by {@link EpsCapture}, is what {@code G.fit} propagates
- *       through G with G's own Adam.</li>
+ *       gradient it sends back to its input, captured by {@link EpsCapture}, is what G's backward pass
+ *       propagates (G.fit's steps: gradient, G's own Adam, iteration count).</li>
  * </ol>
  * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2). With a
  * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
