@@ -69,6 +69,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-cas", description = "CGAN: skip CAS (it trains a classifier on the samples).")
     boolean noCas;
 
+    @Option(names = "--raw", description = "Score the trained generator, not the checkpoint's EMA generator "
+            + "(training.ema); the default JSON name gets -raw.")
+    boolean raw;
+
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Where to write the JSON (default: "
             + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json).")
     Path out;
@@ -82,11 +86,12 @@ final class EvalCommand implements Callable<Integer> {
         if (what.checkpoint != null) {
             Path file = Checkpoints.resolve(what.checkpoint);
             ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file));
-            report = GanEval.checkpoint(file, c, samples, seed, !noCas);
+            report = GanEval.checkpoint(file, c, samples, seed, !noCas, raw);
             Path parent = file.toAbsolutePath().getParent();
+            String suffix = raw ? "-raw.json" : ".json";
             json = out != null ? out : parent.getFileName().toString().equals("checkpoints")
-                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", ".json"))
-                    : Path.of("eval.json");
+                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
+                    : Path.of(raw ? "eval-raw.json" : "eval.json");
         } else {
             if (classifier == null) {
                 throw new ParameterException(spec.commandLine(), "gan eval: --images needs --classifier FILE.zip "

@@ -64,11 +64,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace files this command writes (nothing else is ever deleted).")
     boolean overwrite;
 
+    @Option(names = "--raw", description = "Sample the trained generator, not the checkpoint's EMA generator "
+            + "(training.ema); file names get -raw.")
+    boolean raw;
+
     @Override
     public Integer call() {
         boolean terminal = root.terminal();
         Sampler.run(new SampleRequest(checkpoint, grid, count, perClass, seeds, classSpec, out, batchSize, interpolate,
-                export, overwrite), root.out, terminal);
+                export, overwrite, raw), root.out, terminal);
         return Gan.OK;
     }
 }

@@ -6,7 +6,6 @@ import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.model.GanShape;
 import dev.gan.train.Backend;
-import dev.gan.train.Engines;
 import dev.gan.train.TrainSession;
 import dev.gan.train.TrainingListener;
 import picocli.CommandLine.Command;
@@ -97,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
         root.out.println(nets.generator().summary());
         root.out.println("Discriminator");
         root.out.println(nets.discriminator().summary());
-        root.out.println("engine: " + Engines.create(cfg, shape, nets.generator(), nets.discriminator()).describe());
+        root.out.println("engine: " + nets.engine(cfg, shape).describe());
+        root.out.println("stabilisers: " + TrainSession.stabilisersLine(cfg));
     }
 
     private static int exitCode(TrainSession.Result r) {

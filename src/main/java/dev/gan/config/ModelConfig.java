@@ -18,16 +18,22 @@ import java.util.List;
  *                   tell a low-variety fake batch from a real one
  * @param clusters   {@code dcgan}: condition G and D on k-means clusters of the training images (a self-conditioned
  *                   GAN: unsupervised, no labels used); 0 = plain DCGAN
+ * @param spectralNorm spectral normalisation (Miyato et al. 2018) of the conv, transposed-conv and dense weights:
+ *                   {@code none}, {@code d} (the discriminator's, as SNGAN) or {@code gd} (both networks', as SAGAN
+ *                   and BigGAN)
  */
 public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
-                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters) {
+                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters,
+                          String spectralNorm) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
     public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
+    /** model.spectral_norm's values: no network, the discriminator, or the generator and the discriminator. */
+    public static final List<String> SPECTRAL_NORMS = List.of("none", "d", "gd");
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0);
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0, "none");
     }
 
     void validate(String at, Problems p) {
@@ -42,6 +48,25 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
             p.add(at + ".clusters", at + ".clusters is for model.type dcgan (a cgan is conditioned on its labels): "
                     + "set it to 0, or use model.type dcgan");
         }
+        p.check(SPECTRAL_NORMS.contains(spectralNorm), at + ".spectral_norm", "must be one of " + SPECTRAL_NORMS,
+                spectralNorm);
+        if (spectralNormD() && batchNorm && dBatchNorm) {
+            // BatchNorm divides by the batch's spread, which is not 1-Lipschitz: it undoes the bound SN puts on D.
+            // SNGAN's D has no BatchNorm, and StudioGAN's DCGAN drops D's BatchNorm when it applies SN.
+            p.add(at + ".spectral_norm", at + ".spectral_norm " + spectralNorm + " bounds D's layers, but BatchNorm in D "
+                    + "rescales their outputs by the batch and undoes that bound: set " + at + ".d_batch_norm to false "
+                    + "(SNGAN's D has no BatchNorm)");
+        }
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
+    }
+
+    /** Spectral norm on the discriminator's layers. */
+    public boolean spectralNormD() {
+        return "d".equals(spectralNorm) || "gd".equals(spectralNorm);
+    }
+
+    /** Spectral norm on the generator's layers. */
+    public boolean spectralNormG() {
+        return "gd".equals(spectralNorm);
     }
 }

@@ -24,10 +24,11 @@ import java.util.List;
  * @param engine         what runs the step: {@code dl4j} (the graphs' own layers), {@code fast} (libnd4j ops on the
  *                       graphs' arrays, same maths, for the layers it covers) or {@code auto} (fast when it covers
  *                       both networks, else dl4j)
+ * @param ema            the EMA generator: half-life and ramp-up of the average of G's weights (kimg 0 = off)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
-                             int gSteps, String augment, String engine) {
+                             int gSteps, String augment, String engine, EmaConfig ema) {
 
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
@@ -44,7 +45,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
-                "none", "auto");
+                "none", "auto", EmaConfig.defaults());
     }
 
     void validate(String at, Problems p) {
@@ -69,6 +70,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         p.check(isAugmentPolicy(augment), at + ".augment", "must be none or a comma-separated subset of "
                 + String.join(", ", AUGMENTATIONS), augment);
         p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
+        ema.validate(at + ".ema", p);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }

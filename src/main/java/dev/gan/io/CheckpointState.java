@@ -22,4 +22,10 @@ import java.util.List;
  */
 public record CheckpointState(int formatVersion, String ganVersion, long step, long epoch, long batchesDrawn, long seed,
                               String modelType, GanShape shape, List<String> classNames, String createdAt) {
+
+    /** The same state under another format version (the writer sets it from what the checkpoint holds). */
+    public CheckpointState withFormatVersion(int version) {
+        return new CheckpointState(version, ganVersion, step, epoch, batchesDrawn, seed, modelType, shape, classNames,
+                createdAt);
+    }
 }

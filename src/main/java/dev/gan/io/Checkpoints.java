@@ -33,16 +33,26 @@ import java.util.zip.ZipOutputStream;
 /**
  * Checkpoint files: {@code checkpoints/step-NNNNNN.zip}, one zip holding {@code state.json}, the resolved
  * {@code config.yaml}, and {@code generator.zip} / {@code discriminator.zip} as written by DL4J's
- * {@code ModelSerializer} with updater state, so each network is also loadable by plain DL4J code.
+ * {@code ModelSerializer} with updater state, so each network is also loadable by plain DL4J code. Format 2 adds, when
+ * the run has them, {@code generator_ema.zip} (the EMA generator, parameters only, a plain DL4J graph) and
+ * {@code spectral_norm.json} (each normalised layer's u and v); a checkpoint without them is still written as format 1,
+ * which older gans read.
  *
  * <p>Written under a temporary name and renamed; only the last K are kept. Reading never modifies the file, accepts
  * only the entries above (the inner model zips only DL4J's parameter, configuration and updater entries, so no
  * Java-serialized object is ever read), checks the format version, and turns every defect into one line.
  */
 public final class Checkpoints {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The format of a checkpoint with no EMA generator and no spectral-norm vectors. */
+    static final int PLAIN_FORMAT = 1;
     static final String STATE = "state.json", CONFIG = "config.yaml", GENERATOR = "generator.zip",
-            DISCRIMINATOR = "discriminator.zip";
+            DISCRIMINATOR = "discriminator.zip", GENERATOR_EMA = "generator_ema.zip", SPECTRAL_NORM = "spectral_norm.json";
+    private static final Set<String> ENTRIES = Set.of(STATE, CONFIG, GENERATOR, DISCRIMINATOR, GENERATOR_EMA,
+            SPECTRAL_NORM);
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, Map<String, float[]>>>>
+            VECTORS = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
     private static final Set<String> MODEL_ENTRIES = Set.of("configuration.json", "coefficients.bin",
             "updaterState.bin", "noParams.marker");
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.zip");
@@ -53,9 +63,23 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** A loaded checkpoint. */
+    /** A loaded checkpoint; {@code extras} is {@link Extras#NONE} for a plain one. */
     public record Checkpoint(Path file, CheckpointState state, String configYaml, ComputationGraph generator,
-                             ComputationGraph discriminator) {
+                             ComputationGraph discriminator, Extras extras) {
+    }
+
+    /**
+     * What a run with training.ema or model.spectral_norm saves beside the networks.
+     *
+     * @param generatorEma the EMA generator, or null
+     * @param spectralNorm per network ("generator", "discriminator"), per layer name, {u, v}; empty without
+     */
+    public record Extras(ComputationGraph generatorEma, Map<String, Map<String, float[][]>> spectralNorm) {
+        public static final Extras NONE = new Extras(null, Map.of());
+
+        boolean isEmpty() {
+            return generatorEma == null && spectralNorm.isEmpty();
+        }
     }
 
     public static Path fileFor(Path checkpointDir, long step) {
@@ -65,8 +89,14 @@ public final class Checkpoints {
     /** Writes a checkpoint atomically, then deletes all but the newest {@code keep} step checkpoints. */
     public static Path write(Path checkpointDir, CheckpointState state, String configYaml, ComputationGraph g,
                              ComputationGraph d, int keep) {
+        return write(checkpointDir, state, configYaml, g, d, Extras.NONE, keep);
+    }
+
+    /** {@link #write(Path, CheckpointState, String, ComputationGraph, ComputationGraph, int)} with extras. */
+    public static Path write(Path checkpointDir, CheckpointState state, String configYaml, ComputationGraph g,
+                             ComputationGraph d, Extras extras, int keep) {
         Path target = fileFor(checkpointDir, state.step());
-        writeTo(target, state, configYaml, g, d);
+        writeTo(target, state, configYaml, g, d, extras);
         prune(checkpointDir, keep);
         return target;
     }
@@ -74,10 +104,17 @@ public final class Checkpoints {
     /** Writes a checkpoint to an exact path (also used for {@code best.zip}). */
     public static void writeTo(Path target, CheckpointState state, String configYaml, ComputationGraph g,
                                ComputationGraph d) {
+        writeTo(target, state, configYaml, g, d, Extras.NONE);
+    }
+
+    /** Writes a checkpoint with extras to an exact path; its format is 2 with extras, 1 without. */
+    public static void writeTo(Path target, CheckpointState state, String configYaml, ComputationGraph g,
+                               ComputationGraph d, Extras extras) {
+        CheckpointState versioned = state.withFormatVersion(extras.isEmpty() ? PLAIN_FORMAT : FORMAT_VERSION);
         AtomicFiles.write(target, raw -> {
             try (ZipOutputStream zip = new ZipOutputStream(raw)) {
                 zip.putNextEntry(new ZipEntry(STATE));
-                zip.write(JSON.writeValueAsBytes(state));
+                zip.write(JSON.writeValueAsBytes(versioned));
                 zip.closeEntry();
                 zip.putNextEntry(new ZipEntry(CONFIG));
                 zip.write(configYaml.getBytes(StandardCharsets.UTF_8));
@@ -88,6 +125,16 @@ public final class Checkpoints {
                 zip.putNextEntry(new ZipEntry(DISCRIMINATOR));
                 ModelSerializer.writeModel(d, zip, true);
                 zip.closeEntry();
+                if (extras.generatorEma() != null) {
+                    zip.putNextEntry(new ZipEntry(GENERATOR_EMA));
+                    ModelSerializer.writeModel(extras.generatorEma(), zip, false);   // never trained: no Adam state
+                    zip.closeEntry();
+                }
+                if (!extras.spectralNorm().isEmpty()) {
+                    zip.putNextEntry(new ZipEntry(SPECTRAL_NORM));
+                    zip.write(JSON.writeValueAsBytes(vectorsAsJson(extras.spectralNorm())));
+                    zip.closeEntry();
+                }
             }
         });
     }
@@ -149,7 +196,48 @@ public final class Checkpoints {
         String config = new String(entries.get(CONFIG), StandardCharsets.UTF_8);
         ComputationGraph g = restore(file, GENERATOR, entries.get(GENERATOR), withUpdater);
         ComputationGraph d = restore(file, DISCRIMINATOR, entries.get(DISCRIMINATOR), withUpdater);
-        return new Checkpoint(file, state, config, g, d);
+        ComputationGraph ema = entries.containsKey(GENERATOR_EMA)
+                ? restore(file, GENERATOR_EMA, entries.get(GENERATOR_EMA), false) : null;
+        Map<String, Map<String, float[][]>> vectors = entries.containsKey(SPECTRAL_NORM)
+                ? parseVectors(file, entries.get(SPECTRAL_NORM)) : Map.of();
+        return new Checkpoint(file, state, config, g, d, new Extras(ema, vectors));
+    }
+
+    /** {network: {layer: {"u": [...], "v": [...]}}}: floats print exactly in JSON, and a reader can see them. */
+    private static Map<String, Map<String, Map<String, float[]>>> vectorsAsJson(Map<String, Map<String, float[][]>> v) {
+        Map<String, Map<String, Map<String, float[]>>> out = new java.util.LinkedHashMap<>();
+        v.forEach((net, layers) -> {
+            Map<String, Map<String, float[]>> byLayer = new java.util.LinkedHashMap<>();
+            layers.forEach((layer, uv) -> byLayer.put(layer, new java.util.LinkedHashMap<>(Map.of("u", uv[0], "v", uv[1]))));
+            out.put(net, byLayer);
+        });
+        return out;
+    }
+
+    private static Map<String, Map<String, float[][]>> parseVectors(Path file, byte[] json) {
+        Map<String, Map<String, Map<String, float[]>>> parsed;
+        try {
+            parsed = JSON.readValue(json, VECTORS);
+        } catch (IOException e) {
+            parsed = null;
+        }
+        if (parsed == null) {
+            throw new UserException(file + ": corrupt gan checkpoint: " + SPECTRAL_NORM + " is not valid; use an "
+                    + "earlier checkpoint");
+        }
+        Map<String, Map<String, float[][]>> out = new java.util.LinkedHashMap<>();
+        parsed.forEach((net, layers) -> {
+            Map<String, float[][]> byLayer = new java.util.LinkedHashMap<>();
+            layers.forEach((layer, uv) -> {
+                if (uv == null || uv.get("u") == null || uv.get("v") == null) {
+                    throw new UserException(file + ": corrupt gan checkpoint: " + SPECTRAL_NORM + " lacks u or v of "
+                            + net + " layer " + layer + "; use an earlier checkpoint");
+                }
+                byLayer.put(layer, new float[][]{uv.get("u"), uv.get("v")});
+            });
+            out.put(net, byLayer);
+        });
+        return out;
     }
 
     private static Map<String, byte[]> readEntries(Path file, boolean models) {
@@ -159,10 +247,10 @@ public final class Checkpoints {
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
                 String name = entry.getName();
-                if (!Set.of(STATE, CONFIG, GENERATOR, DISCRIMINATOR).contains(name)) {
+                if (!ENTRIES.contains(name)) {
                     throw new UserException(what + " (unexpected entry \"" + name + "\"); was it written by gan train?");
                 }
-                if (!models && (name.equals(GENERATOR) || name.equals(DISCRIMINATOR))) continue;
+                if (!models && name.endsWith(".zip")) continue;
                 try (InputStream in = zip.getInputStream(entry)) {
                     out.put(name, in.readAllBytes());
                 }

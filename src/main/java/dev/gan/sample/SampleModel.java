@@ -5,6 +5,7 @@ import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 import dev.gan.train.Backend;
+import dev.gan.train.SamplingGenerator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.nio.file.Path;
@@ -13,12 +14,18 @@ import java.util.List;
 /**
  * A generator loaded from a checkpoint for sampling, with what the checkpoint says about it (shape, classes, step).
  * Loading goes through {@link Checkpoints#read}, which opens the file read-only and accepts only known entries, so
- * sampling never changes a checkpoint and never deserializes a Java object from it.
+ * sampling never changes a checkpoint and never deserializes a Java object from it. The generator is the
+ * checkpoint's EMA generator when it has one, unless {@code raw} asks for the trained one ({@link SamplingGenerator}).
+ *
+ * @param file      the checkpoint file
+ * @param state     its state.json
+ * @param generator the generator to sample from
+ * @param which     which generator that is
  */
-public record SampleModel(Path file, CheckpointState state, ComputationGraph generator) {
+public record SampleModel(Path file, CheckpointState state, ComputationGraph generator, SamplingGenerator which) {
 
-    /** Loads a checkpoint file, or the latest checkpoint of a run directory. */
-    public static SampleModel load(Path checkpointOrRunDir) {
+    /** Loads a checkpoint file, or the latest checkpoint of a run directory; the EMA generator unless {@code raw}. */
+    public static SampleModel load(Path checkpointOrRunDir, boolean raw) {
         Backend.init();
         Path file = Checkpoints.resolve(checkpointOrRunDir);
         Checkpoints.Checkpoint ck = Checkpoints.read(file, false);
@@ -29,7 +36,8 @@ public record SampleModel(Path file, CheckpointState state, ComputationGraph gen
             throw new UserException(file + ": corrupt gan checkpoint: state.json names " + named + " classes but the "
                     + "model has " + k + "; use an earlier checkpoint");
         }
-        return new SampleModel(file, s, ck.generator());
+        SamplingGenerator which = SamplingGenerator.of(ck, raw);
+        return new SampleModel(file, s, which.graph(), which);
     }
 
     public GanShape shape() {

@@ -21,10 +21,11 @@ import java.util.List;
  * @param interpolate images per step between two seeds, ends included
  * @param export      dataset export format
  * @param overwrite   replace files this command writes
+ * @param raw         sample the trained generator even when the checkpoint has an EMA generator
  */
 public record SampleRequest(Path checkpoint, String grid, Integer count, Integer perClass, List<Long> seeds,
                             String classSpec, Path out, int batchSize, Integer interpolate, DatasetExport.Format export,
-                            boolean overwrite) {
+                            boolean overwrite, boolean raw) {
     /** Without --seed: fixed, so that the same command always gives the same images. */
     public static final long DEFAULT_SEED = 1;
     /** Default grid columns (and rows for a DCGAN or a single class). */

@@ -26,14 +26,16 @@ public final class Sampler {
     /** Runs a request, reporting to {@code console}; {@code terminal} draws progress bars instead of lines. */
     public static Result run(SampleRequest request, PrintStream console, boolean terminal) {
         SampleRequest.Mode mode = request.check();
-        SampleModel model = SampleModel.load(request.checkpoint());
+        SampleModel model = SampleModel.load(request.checkpoint(), request.raw());
         ClassChoice classes = ClassChoice.parse(model, request.classSpec());
-        console.printf(Locale.ROOT, "checkpoint %s: %s, step %d, %dx%dx%d images%s%n", model.file(),
+        console.printf(Locale.ROOT, "checkpoint %s: %s, step %d, %dx%dx%d images%s; sampling %s%n", model.file(),
                 model.state().modelType(), model.step(), model.shape().channels(), model.shape().size(),
-                model.shape().size(), model.conditional() ? ", " + model.classNames().size() + " classes" : "");
+                model.shape().size(), model.conditional() ? ", " + model.classNames().size() + " classes" : "",
+                model.which().description());
         Path dir = request.out() != null ? request.out() : OutputFiles.defaultDir(model);
         long seed = request.seed();
-        String tag = String.format(Locale.ROOT, "step%06d-seed%d", model.step(), seed);
+        String tag = String.format(Locale.ROOT, "step%06d-seed%d%s", model.step(), seed,
+                request.raw() ? "-raw" : "");
         int batch = request.batchSize();
         long t0;
         Result result;

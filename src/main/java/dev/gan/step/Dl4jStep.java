@@ -21,12 +21,14 @@ import java.util.SplittableRandom;
  *   <li>D step: D on the real batch (label 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
  *       on its own, on the detached fake batch (label 0); the two gradients are added and D's Adam runs once.</li>
  *   <li>G step: D (not updated) scores the same fakes against label 1 - the non-saturating loss - and the
- *       gradient it sends back to its input, captured by {@link EpsCapture}, is what {@code G.fit} propagates
- *       through G with G's own Adam.</li>
+ *       gradient it sends back to its input, captured by {@link EpsCapture}, is what G's backward pass
+ *       propagates (G.fit's steps: gradient, G's own Adam, iteration count).</li>
  * </ol>
  * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2). With a
  * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
- * gradient is mapped back through the augmentation before it reaches G.
+ * gradient is mapped back through the augmentation before it reaches G. Under spectral norm every training pass of a
+ * network is bracketed by {@link SpectralNorm#beginTrainingPass} and {@link SpectralNorm#endTrainingPass}; G keeps
+ * W / sigma from the forward pass that made the fakes to its update, as the fast engine does.
  */
 public final class Dl4jStep implements TrainingStep {
     /** This engine's name in training.engine. */
@@ -42,9 +44,12 @@ public final class Dl4jStep implements TrainingStep {
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private INDArray realGradient;
     private INDArray ones, zeros, realTargets;
+    private final SpectralNorm gNorm, dNorm;
 
     public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing,
-                   DiffAugment augment) {
+                   DiffAugment augment, SpectralNorm gNorm, SpectralNorm dNorm) {
+        this.gNorm = gNorm;
+        this.dNorm = dNorm;
         this.augment = augment;
         this.g = g;
         this.d = d;
@@ -54,6 +59,7 @@ public final class Dl4jStep implements TrainingStep {
         this.realLabel = (float) (1.0 - labelSmoothing);
         // Adam state must exist before the first manual update, and outside any workspace
         d.getUpdater(true);
+        g.getUpdater(true);
     }
 
     @Override
@@ -62,6 +68,7 @@ public final class Dl4jStep implements TrainingStep {
         int b = (int) real.size(0);
         targets(b);
         long t0 = System.nanoTime();
+        gNorm.beginTrainingPass();   // G keeps W / sigma until its update
         INDArray fake = g.outputSingle(true, Labels.generatorInputs(shape, z, fakeLabels));
         long t1 = System.nanoTime();
         INDArray realSeen = augment == null ? real : augment.apply(real, rng).images();
@@ -69,7 +76,9 @@ public final class Dl4jStep implements TrainingStep {
 
         d.setInputs(Labels.discriminatorInputs(shape, realSeen, realLabels));
         d.setLabels(realTargets);
+        dNorm.beginTrainingPass();
         d.computeGradientAndScore();
+        dNorm.endTrainingPass(true);
         double lossReal = d.score();
         double dReal = dLoss.lastMeanProbability();
         INDArray grad = d.gradient().gradient();
@@ -78,7 +87,9 @@ public final class Dl4jStep implements TrainingStep {
 
         d.setInputs(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels));
         d.setLabels(zeros);
+        dNorm.beginTrainingPass();
         d.computeGradientAndScore();
+        dNorm.endTrainingPass(true);
         double lossFake = d.score();
         double dFake = dLoss.lastMeanProbability();
         Gradient total = d.gradient();
@@ -98,11 +109,21 @@ public final class Dl4jStep implements TrainingStep {
         DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images(), rng);
         d.setInputs(Labels.discriminatorInputs(shape, aug == null ? f.images() : aug.images(), f.labels()));
         d.setLabels(ones);
+        dNorm.beginTrainingPass();
         d.computeGradientAndScore();   // D in training mode; its parameters are not touched
+        dNorm.endTrainingPass(false);
         double lossG = d.score();
         INDArray dLossDFake = aug == null ? inputGradient.captured() : aug.backprop(inputGradient.captured());
         long t1 = System.nanoTime();
-        g.fit(Labels.generatorInputs(shape, f.z(), f.labels()), new INDArray[]{dLossDFake});
+        // G.fit's own steps, spelled out so that spectral norm can act between the gradient and the update
+        g.setInputs(Labels.generatorInputs(shape, f.z(), f.labels()));
+        g.setLabels(dLossDFake);
+        g.computeGradientAndScore();
+        gNorm.endTrainingPass(true);
+        Gradient gGrad = g.gradient();
+        g.getUpdater().update(gGrad, g.getIterationCount(), g.getEpochCount(), (int) f.z().size(0), noWorkspaces);
+        g.params().subi(gGrad.gradient());
+        BaseOptimizer.incrementIterationCount(g, 1);
         long t2 = System.nanoTime();
         if (times != null) times.add(0, 0, t1 - t0, t2 - t1);
         return new StepStats(f.lossD(), lossG, f.dReal(), f.dFake());
@@ -110,6 +131,7 @@ public final class Dl4jStep implements TrainingStep {
 
     @Override
     public Fakes regenerate(Fakes f) {
+        gNorm.beginTrainingPass();
         INDArray images = g.outputSingle(true, Labels.generatorInputs(shape, f.z(), f.labels()));
         return new Fakes(f.z(), f.labels(), images, f.lossD(), f.dReal(), f.dFake());
     }

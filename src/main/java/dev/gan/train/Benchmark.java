@@ -63,7 +63,7 @@ public final class Benchmark {
         }
         try (RunLog log = new RunLog(tmp.resolve("log.txt"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    data, new RunDirectory(tmp), log, 0, 0, 0);
+                    nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0);
             StepTimes times = phases ? new StepTimes() : null;
             Trainer trainer = new Trainer(run, List.of(), times);
             double startup = Double.NaN;

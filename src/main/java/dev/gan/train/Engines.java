@@ -5,6 +5,7 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
 import dev.gan.step.DiffAugment;
 import dev.gan.step.Dl4jStep;
+import dev.gan.step.Stabilisers;
 import dev.gan.step.TrainingStep;
 import dev.gan.step.fast.FastStep;
 import dev.gan.step.fast.NotCovered;
@@ -36,14 +37,16 @@ public final class Engines {
     }
 
     /** The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. */
-    public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d) {
+    public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d,
+                                  Stabilisers s) {
         String engine = cfg.training().engine();
         double smoothing = cfg.training().labelSmoothing();
         DiffAugment augment = DiffAugment.of(cfg.training().augment());
         String note = null;
         if (!DL4J.equals(engine)) {
             try {
-                return new Selected(new FastStep(g, d, shape, smoothing, augment), null);
+                return new Selected(s.wrap(new FastStep(g, d, shape, smoothing, augment, s.generatorNorm(),
+                        s.discriminatorNorm()), g), null);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
                     throw new UserException("training.engine is fast, but it does not cover " + e.getMessage()
@@ -52,6 +55,7 @@ public final class Engines {
                 note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
-        return new Selected(new Dl4jStep(g, d, shape, smoothing, augment), note);
+        return new Selected(s.wrap(new Dl4jStep(g, d, shape, smoothing, augment, s.generatorNorm(),
+                s.discriminatorNorm()), g), note);
     }
 }

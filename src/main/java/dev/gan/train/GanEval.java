@@ -31,9 +31,13 @@ public final class GanEval {
     private GanEval() {
     }
 
-    /** Scores {@code n} samples of a checkpoint's generator; CGANs also get CAS when {@code cas} is set. */
-    public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas) {
+    /**
+     * Scores {@code n} samples of a checkpoint's generator - its EMA generator if it has one, unless {@code raw} -
+     * CGANs also get CAS when {@code cas} is set.
+     */
+    public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas, boolean raw) {
         Checkpoints.Checkpoint ck = Checkpoints.read(file, false);
+        SamplingGenerator generator = SamplingGenerator.of(ck, raw);
         ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         GanShape shape = ck.state().shape();
         requireShape(c, shape.channels(), shape.size(), file.toString());
@@ -45,12 +49,13 @@ public final class GanEval {
         }
         ImageSet data = Datasets.load(cfg.data(), TrainSession.dataCache(cfg), null);
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
-        EvalSamples.Generated g = EvalSamples.generate(ck.generator(), shape, n, seed, BATCH);
+        EvalSamples.Generated g = EvalSamples.generate(generator.graph(), shape, n, seed, BATCH);
         Scores scores = eval.score(g.images(), byClass ? g.labels() : null);
         double casAccuracy = cas && byClass
                 ? Cas.accuracy(g.images(), g.labels(), c.info(), ClassifierTraining.testSet(c.info()))
                 : Double.NaN;
-        String what = file + " (step " + ck.state().step() + ", " + ck.state().modelType() + ")";
+        String what = file + " (step " + ck.state().step() + ", " + ck.state().modelType() + ", "
+                + generator.description() + ")";
         return new EvalReport(protocol(what, n, seed, data, eval, c), scores, casAccuracy);
     }
 

@@ -15,6 +15,7 @@ import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
+import dev.gan.step.Stabilisers;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.EvalListener;
 import dev.gan.train.listeners.HealthWatch;
@@ -58,11 +59,24 @@ public final class TrainSession {
     public record Result(RunDirectory dir, long step, long totalSteps, TrainingListener.Outcome outcome, double seconds) {
     }
 
-    /** The two networks of a config, untrained. */
-    public record Networks(ComputationGraph generator, ComputationGraph discriminator) {
+    /** The two networks of a config, with their spectral norm and EMA generator (model.spectral_norm, training.ema). */
+    public record Networks(ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers) {
+        /** New, untrained networks. */
         public static Networks build(ExperimentConfig cfg, GanShape shape) {
-            return new Networks(GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed()),
-                    GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1));
+            ComputationGraph g = GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed());
+            ComputationGraph d = GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1);
+            return new Networks(g, d, Stabilisers.create(cfg, g, d));
+        }
+
+        /** The networks of a checkpoint, to train on under {@code cfg}. */
+        public static Networks resume(ExperimentConfig cfg, Checkpoints.Checkpoint ck) {
+            return new Networks(ck.generator(), ck.discriminator(), Stabilisers.resume(cfg, ck.generator(),
+                    ck.discriminator(), ck.extras().spectralNorm(), ck.extras().generatorEma(), ck.file().toString()));
+        }
+
+        /** The training step for these networks under {@code cfg}'s training.engine. */
+        public Engines.Selected engine(ExperimentConfig cfg, GanShape shape) {
+            return Engines.create(cfg, shape, generator, discriminator, stabilisers);
         }
     }
 
@@ -163,7 +177,7 @@ public final class TrainSession {
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
-        Engines.Selected engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator());
+        Engines.Selected engine = nets.engine(cfg, shape);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, options);
     }
@@ -174,8 +188,7 @@ public final class TrainSession {
         ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
-        return run(cfg, dir, data, shape, nets, Engines.create(cfg, shape, nets.generator(), nets.discriminator()),
-                0, 0, 0, options);
+        return run(cfg, dir, data, shape, nets, nets.engine(cfg, shape), 0, 0, 0, options);
     }
 
     /**
@@ -229,13 +242,14 @@ public final class TrainSession {
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
-        Engines.Selected engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator());
+        Networks nets = Networks.resume(cfg, ck);
+        Engines.Selected engine = nets.engine(cfg, shape);
         Path parent = file.toAbsolutePath().getParent();
         RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         var st = ck.state();
-        return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), engine, st.step(),
+        return run(cfg, dir, data, shape, nets, engine, st.step(),
                 st.epoch(), st.batchesDrawn(), options);
     }
 
@@ -252,7 +266,7 @@ public final class TrainSession {
                 shape.channels(), shape.size(), shape.size()));
         try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    data, dir, log, step, epoch, batchesDrawn);
+                    nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn);
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
             log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s", data.count(), data.channels(),
                     data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : "",
@@ -264,6 +278,9 @@ public final class TrainSession {
             log.info(String.format(Locale.ROOT, "model: %s, G %,d params, D %,d params; %s engine=%s",
                     cfg.model().type(), nets.generator().numParams(), nets.discriminator().numParams(), Backend.init(),
                     engine.describe()));
+            if (!"none".equals(cfg.model().spectralNorm()) || cfg.training().ema().on()) {
+                log.info(stabilisersLine(cfg));
+            }
             log.info(String.format(Locale.ROOT, "training: %d steps of batch %d (%.1f epochs of %d batches)",
                     run.totalSteps(), cfg.training().batchSize(),
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
@@ -316,6 +333,25 @@ public final class TrainSession {
                 // the JVM is already shutting down (Ctrl-C): the hook is running and has been released
             }
         }
+    }
+
+    /** What model.spectral_norm and training.ema do in this run, and which generator the grids show. */
+    public static String stabilisersLine(ExperimentConfig cfg) {
+        String sn = switch (cfg.model().spectralNorm()) {
+            case "d" -> "spectral norm on D";
+            case "gd" -> "spectral norm on G and D";
+            default -> "no spectral norm";
+        };
+        var ema = cfg.training().ema();
+        return sn + "; " + (ema.on()
+                ? String.format(Locale.ROOT, "EMA generator (half-life %s kimg, ramp-up %s): sample grids, evaluation, "
+                + "best.zip, gan sample and gan eval use it (--raw for the trained generator)", plain(ema.kimg()),
+                plain(ema.rampup()))
+                : "no EMA generator: sample grids and evaluation use the trained generator");
+    }
+
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static List<String> numbered(List<String> names) {

@@ -6,7 +6,9 @@ import dev.gan.data.ImageSet;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
+import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
+import dev.gan.step.Stabilisers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.time.Instant;
@@ -23,6 +25,7 @@ public final class TrainingRun {
     private final List<String> classNames;
     private final ComputationGraph generator;
     private final ComputationGraph discriminator;
+    private final Stabilisers stabilisers;
     private final ImageSet data;
     private final BatchSampler sampler;
     private final RunDirectory dir;
@@ -35,14 +38,15 @@ public final class TrainingRun {
     private volatile boolean stopRequested;
 
     TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
-                ComputationGraph generator, ComputationGraph discriminator, ImageSet data, RunDirectory dir, RunLog log,
-                long step, long epoch, long batchesDrawn) {
+                ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
+                RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn) {
         this.config = config;
         this.configYaml = configYaml;
         this.shape = shape;
         this.classNames = List.copyOf(classNames);
         this.generator = generator;
         this.discriminator = discriminator;
+        this.stabilisers = stabilisers;
         this.data = data;
         this.sampler = new BatchSampler(data, config.training().batchSize(), config.seed());
         this.dir = dir;
@@ -82,6 +86,24 @@ public final class TrainingRun {
 
     public ComputationGraph discriminator() {
         return discriminator;
+    }
+
+    /** Spectral norm and the EMA generator (model.spectral_norm, training.ema). */
+    public Stabilisers stabilisers() {
+        return stabilisers;
+    }
+
+    /**
+     * The generator sample grids, the health watch's diversity check, evaluation and best.zip use: the EMA generator
+     * when there is one, else the trained one as inference sees it. Valid until the next step.
+     */
+    public ComputationGraph samplingGenerator() {
+        return stabilisers.samplingGenerator(generator);
+    }
+
+    /** What a checkpoint holds besides the two networks: the EMA generator and the spectral-norm vectors. */
+    public Checkpoints.Extras checkpointExtras() {
+        return new Checkpoints.Extras(stabilisers.emaGraph(), stabilisers.vectors());
     }
 
     public ImageSet data() {

@@ -98,7 +98,7 @@ class EvalCommandTest {
                 classifier.toString(), "--samples", "64");
         assertEquals(0, r.exit(), r.toString());
         Path json = tmp.resolve("runs/dc-001/eval/step-000006.json");
-        assertTrue(r.out().contains("(step 6, dcgan): 64 samples, seed 0") && r.out().contains("wrote " + json), r.out());
+        assertTrue(r.out().contains("(step 6, dcgan, the trained generator): 64 samples, seed 0") && r.out().contains("wrote " + json), r.out());
         assertTrue(!r.out().contains("CAS"), r.out());
         JsonNode s = json(json).get("scores");
         for (String k : new String[]{"fid", "kid", "inception_score", "precision", "recall", "coverage", "entropy_nats"}) {
@@ -113,6 +113,29 @@ class EvalCommandTest {
         assertTrue(r.out().contains("cond. acc.") && r.out().contains("CAS"), r.out());
         s = json(tmp.resolve("runs/cg-001/eval/step-000006.json")).get("scores");
         assertTrue(s.get("conditional_accuracy").asDouble() >= 0 && s.get("cas").asDouble() >= 0, s.toString());
+    }
+
+    @Test
+    void withAnEmaGeneratorEvaluationUsesItAndRawTheTrainedOne() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "ema", "");
+        TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "training.ema.kimg=0.5", "--set",
+                "training.eval_every=6", "--set", "training.eval_classifier=" + classifier, "--set",
+                "training.eval_samples=32");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("[6/6] eval on 32 samples of the EMA generator: FID "), r.out());
+        Path run = tmp.resolve("runs/ema-001");
+        try (var zip = new java.util.zip.ZipFile(run.resolve("checkpoints/best.zip").toFile())) {
+            assertTrue(zip.getEntry("generator_ema.zip") != null, "best.zip carries the generator it was chosen by");
+        }
+        TestRuns.Result ema = gan("eval", "--checkpoint", run.toString(), "--samples", "64");
+        assertEquals(0, ema.exit(), ema.toString());
+        assertTrue(ema.out().contains("(step 6, dcgan, the EMA generator): 64 samples, seed 0"), ema.out());
+        TestRuns.Result raw = gan("eval", "--checkpoint", run.toString(), "--samples", "64", "--raw");
+        assertEquals(0, raw.exit(), raw.toString());
+        assertTrue(raw.out().contains("(step 6, dcgan, the trained generator (--raw)): 64 samples, seed 0"), raw.out());
+        double fidEma = json(run.resolve("eval/step-000006.json")).get("scores").get("fid").asDouble();
+        double fidRaw = json(run.resolve("eval/step-000006-raw.json")).get("scores").get("fid").asDouble();
+        assertTrue(fidEma != fidRaw, "two generators, two scores: " + fidEma);
     }
 
     @Test

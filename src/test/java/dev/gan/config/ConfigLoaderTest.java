@@ -220,4 +220,33 @@ class ConfigLoaderTest {
             }
         }
     }
+
+    @Test
+    void spectralNormOnDWithBatchNormInDSaysToTurnItOff() {
+        assertEquals(f("spectral-norm-with-d-batch-norm.yaml") + ":4: model.spectral_norm d bounds D's layers, but "
+                + "BatchNorm in D rescales their outputs by the batch and undoes that bound: set model.d_batch_norm to "
+                + "false (SNGAN's D has no BatchNorm)", error("spectral-norm-with-d-batch-norm.yaml"));
+    }
+
+    @Test
+    void unknownSpectralNormListsTheChoices() {
+        assertEquals(f("spectral-norm-unknown.yaml") + ":4: model.spectral_norm must be one of [none, d, gd] (got \"all\")",
+                error("spectral-norm-unknown.yaml"));
+    }
+
+    @Test
+    void emaOutOfRangeNamesBothKeys() {
+        assertEquals(List.of(
+                f("ema-out-of-range.yaml") + ":4: training.ema.kimg must be between 0 and 100000 (thousands of images; "
+                        + "0 = no EMA generator) (got -1.0)",
+                f("ema-out-of-range.yaml") + ":5: training.ema.rampup must be between 0 and 1 (a share of the images "
+                        + "seen so far; 0 = no ramp-up) (got 2.0)"), error("ema-out-of-range.yaml").lines().toList());
+    }
+
+    @Test
+    void spectralNormWithoutBatchNormAnywhereIsFine() {
+        // SNGAN: no BatchNorm in D; G may keep it (BigGAN) or not
+        ConfigLoader.load(Path.of("configs/dcgan.yaml"), List.of("model.spectral_norm=gd", "model.d_batch_norm=false"));
+        ConfigLoader.load(Path.of("configs/dcgan.yaml"), List.of("model.spectral_norm=gd", "model.batch_norm=false"));
+    }
 }

@@ -60,9 +60,9 @@ class BadCheckpointTest {
 
     @Test
     void newerFormatVersion() throws Exception {
-        Path file = rewritten("format2.zip", name -> name,
-                state -> state.replace("\"format_version\" : 1", "\"format_version\" : 2"));
-        assertEquals(file + ": written by a newer gan (checkpoint format 2; this gan reads format 1 and older); "
+        Path file = rewritten("format3.zip", name -> name,
+                state -> state.replace("\"format_version\" : 1", "\"format_version\" : 3"));
+        assertEquals(file + ": written by a newer gan (checkpoint format 3; this gan reads format 2 and older); "
                 + "upgrade gan to load it", errorFor(file));
     }
 

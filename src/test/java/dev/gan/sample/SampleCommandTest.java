@@ -51,7 +51,8 @@ class SampleCommandTest {
         assertEquals(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                 "Ankle boot"), s.classNames());
         TestRuns.Result r = sample("--checkpoint", CGAN.toString(), "--out", tmp.toString());
-        assertTrue(r.out().startsWith("checkpoint " + CGAN + ": cgan, step 4, 1x28x28 images, 10 classes\n"), r.out());
+        assertTrue(r.out().startsWith("checkpoint " + CGAN + ": cgan, step 4, 1x28x28 images, 10 classes; sampling the trained "
+                + "generator\n"), r.out());
         assertTrue(r.out().matches("(?s).*\n80 images in [0-9.]+ s \\([0-9]+ images/s\\)\n"), r.out());
         // default: one row per class (named at the left), 8 columns
         BufferedImage grid = png(tmp.resolve("grid-10x8-step000004-seed1-all.png"));

@@ -57,7 +57,9 @@ class EnginesTest {
     Path tmp;
 
     @ParameterizedTest(name = "tiny config {0}")
-    @ValueSource(strings = {"as is", "training.d_steps=2,training.g_steps=2,training.label_smoothing=0.1"})
+    @ValueSource(strings = {"as is", "training.d_steps=2,training.g_steps=2,training.label_smoothing=0.1",
+            "model.spectral_norm=d,model.d_batch_norm=false",
+            "model.spectral_norm=gd,model.d_batch_norm=false,training.ema.kimg=0.5,training.g_steps=2"})
     void fastAndDl4jEnginesGiveTheSameTrajectory(String sets) throws Exception {
         Trained dl4j = train("dl4j", sets), fast = train("fast", sets);
         assertEquals("dl4j", dl4j.engine);
@@ -79,8 +81,28 @@ class EnginesTest {
         int[] labels = new int[8];
         double samples = rel(dl4j.g.outputSingle(false, Labels.generatorInputs(dl4j.shape, z, labels)),
                 fast.g.outputSingle(false, Labels.generatorInputs(fast.shape, z, labels)));
+        // spectral norm's u vectors and the EMA generator are state too: the engines must move them the same way
+        double vectors = 0, ema = 0;
+        var uv1 = dl4j.stabilisers.vectors();
+        var uv2 = fast.stabilisers.vectors();
+        assertEquals(uv1.keySet(), uv2.keySet());
+        for (String net : uv1.keySet()) {
+            for (String layer : uv1.get(net).keySet()) {
+                for (int k = 0; k < 2; k++) {
+                    vectors = Math.max(vectors, rel(org.nd4j.linalg.factory.Nd4j.createFromArray(uv1.get(net).get(layer)[k]),
+                            org.nd4j.linalg.factory.Nd4j.createFromArray(uv2.get(net).get(layer)[k])));
+                }
+            }
+        }
+        if (dl4j.stabilisers.ema() != null) {
+            ema = rel(dl4j.stabilisers.emaGraph().params(), fast.stabilisers.emaGraph().params());
+            assertTrue(rel(dl4j.stabilisers.emaGraph().params(), dl4j.g.params()) > 1e-3, "the EMA is not G");
+        }
         System.out.printf(Locale.ROOT, "[%s] after %d steps: losses/D(x)/D(G(z)) %.2e, parameters %.2e, Adam state "
-                + "%.2e, G inference output %.2e (relative)%n", sets, STEPS, worst, params, adam, samples);
+                + "%.2e, G inference output %.2e, spectral-norm vectors %.2e, EMA generator %.2e (relative)%n", sets,
+                STEPS, worst, params, adam, samples, vectors, ema);
+        assertTrue(vectors <= PARAMETERS, "spectral-norm vectors " + vectors);
+        assertTrue(ema <= PARAMETERS, "EMA generator " + ema);
         assertTrue(params <= PARAMETERS, "parameters " + params);
         assertTrue(adam <= ADAM_STATE, "Adam state " + adam);
         assertTrue(samples <= INFERENCE_OUTPUT, "G inference output " + samples);
@@ -94,6 +116,9 @@ class EnginesTest {
         assertEquals("dl4j", engineFor("training.engine=auto", "model.d_dropout=0.3"));
         assertEquals("dl4j", engineFor("training.engine=auto", "model.d_minibatch_stddev=true"));
         assertEquals("dl4j", engineFor("training.engine=dl4j"));
+        // spectral norm and the EMA generator act around the passes: the fast engine covers them
+        assertEquals("fast", engineFor("training.engine=auto", "model.spectral_norm=gd", "model.d_batch_norm=false",
+                "training.ema.kimg=1"));
     }
 
     @Test
@@ -127,10 +152,11 @@ class EnginesTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, "engine", ""), List.of(sets));
         GanShape shape = new GanShape(1, 28, cfg.model().latentSize(), 0);
         TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
-        return Engines.create(cfg, shape, nets.generator(), nets.discriminator()).step().engine();
+        return nets.engine(cfg, shape).step().engine();
     }
 
-    private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d, List<double[]> stats) {
+    private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d,
+                           dev.gan.step.Stabilisers stabilisers, List<double[]> stats) {
     }
 
     /** {@link #STEPS} steps of the tiny config through Trainer with one engine; the stats of every step. */
@@ -145,14 +171,14 @@ class EnginesTest {
         List<double[]> stats = new ArrayList<>();
         try (RunLog log = new RunLog(tmp.resolve(engine + ".log"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0);
+                    nets.stabilisers(), data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0);
             Trainer trainer = new Trainer(run, List.of(), null);
             for (int i = 0; i < STEPS; i++) {
                 StepStats s = trainer.oneStep();
                 run.completeStep();
                 stats.add(new double[]{s.lossD(), s.lossG(), s.dReal(), s.dFake()});
             }
-            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), stats);
+            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), nets.stabilisers(), stats);
         }
     }
 

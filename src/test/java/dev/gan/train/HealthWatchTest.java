@@ -51,7 +51,7 @@ class HealthWatchTest {
         Files.writeString(dir.file(RunDirectory.CONFIG), ConfigLoader.toYaml(cfg));
         RunLog log = new RunLog(dir.file(RunDirectory.LOG), new PrintStream(console, true, StandardCharsets.UTF_8));
         return new TrainingRun(cfg, ConfigLoader.toYaml(cfg), shape, data.classNames(), nets.generator(),
-                nets.discriminator(), data, dir, log, step, 0, step);
+                nets.discriminator(), nets.stabilisers(), data, dir, log, step, 0, step);
     }
 
     @Test

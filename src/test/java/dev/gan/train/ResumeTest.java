@@ -31,11 +31,35 @@ class ResumeTest {
     @ParameterizedTest
     @ValueSource(strings = {"none", "color,translation,cutout"})
     void resumedRunMatchesStraightRun(String augment) throws Exception {
-        String aug = "training.augment=" + augment;
+        resumeMatchesStraightRun("training.augment=" + augment);
+    }
+
+    /**
+     * With spectral norm on both networks and the EMA generator: the u and v vectors and the average come back from
+     * the checkpoint, and the EMA's ramp-up continues from G's iteration count.
+     */
+    @Test
+    void resumedRunWithSpectralNormAndEmaMatchesStraightRun() throws Exception {
+        Checkpoints.Checkpoint[] ab = resumeMatchesStraightRun("model.spectral_norm=gd", "model.d_batch_norm=false",
+                "training.ema.kimg=0.5");
+        Checkpoints.Extras a = ab[0].extras(), b = ab[1].extras();
+        assertClose(a.generatorEma().params(), b.generatorEma().params());
+        assertEquals(java.util.Set.of("generator", "discriminator"), b.spectralNorm().keySet());
+        a.spectralNorm().forEach((net, layers) -> layers.forEach((layer, uv) -> {
+            for (int k = 0; k < 2; k++) {
+                assertClose(org.nd4j.linalg.factory.Nd4j.createFromArray(uv[k]),
+                        org.nd4j.linalg.factory.Nd4j.createFromArray(b.spectralNorm().get(net).get(layer)[k]));
+            }
+        }));
+    }
+
+    private Checkpoints.Checkpoint[] resumeMatchesStraightRun(String... sets) throws Exception {
+        java.util.List<String> flags = new java.util.ArrayList<>();
+        for (String set : sets) flags.addAll(java.util.List.of("--set", set));
         Path cfg = TestRuns.tinyConfig(tmp, "straight", "");
-        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", aug).exit());
+        assertEquals(0, gan(args(flags, "train", "--config", cfg.toString())).exit());
         Path cfg2 = TestRuns.tinyConfig(tmp, "split", "");
-        assertEquals(0, gan("train", "--config", cfg2.toString(), "--set", "training.steps=3", "--set", aug).exit());
+        assertEquals(0, gan(args(flags, "train", "--config", cfg2.toString(), "--set", "training.steps=3")).exit());
         TestRuns.Result resumed = gan("train", "--resume", tmp.resolve("runs/split-001").toString(),
                 "--set", "training.steps=6");
         assertEquals(0, resumed.exit(), resumed.toString());
@@ -51,6 +75,13 @@ class ResumeTest {
 
         // metrics continue without repeating a step: 2, 3 (end of the first part), 4, 6
         assertArrayEquals(new double[]{2, 3, 4, 6}, MetricsLog.read(tmp.resolve("runs/split-001/metrics.csv")).get("step"));
+        return new Checkpoints.Checkpoint[]{a, b};
+    }
+
+    private static String[] args(java.util.List<String> flags, String... first) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(first));
+        all.addAll(flags);
+        return all.toArray(new String[0]);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gan.step.fast;
 
+import dev.gan.step.SpectralNorm;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -19,7 +20,9 @@ import java.util.Map;
  * One ComputationGraph run as the stages of its {@link NetCompiler.Plan}, on the graph's own arrays: weights are
  * the layers' views of {@code graph.params()}, gradients go into the layers' views of
  * {@code graph.getGradientsViewArray()}, and the update is the graph's own updater - so checkpoints, resume and
- * sampling see a graph trained exactly as DL4J would have trained it.
+ * sampling see a graph trained exactly as DL4J would have trained it. Under spectral norm, each forward pass starts
+ * with the power iteration that puts W / sigma into those weights, and each backward pass ends by turning the
+ * gradients into the raw weights' and putting raw W back ({@link SpectralNorm}).
  */
 final class FastNet {
     private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
@@ -40,8 +43,14 @@ final class FastNet {
     private final List<Stage> stages = new ArrayList<>();
     /** The whole gradient view, as the updater expects it: the flat array (not a copy) plus a view per parameter. */
     private final Gradient gradient;
+    private final SpectralNorm norm;
 
     FastNet(NetCompiler.Plan plan) {
+        this(plan, SpectralNorm.off());
+    }
+
+    FastNet(NetCompiler.Plan plan, SpectralNorm norm) {
+        this.norm = norm;
         this.graph = plan.graph();
         this.chainInput = plan.chainInput();
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -65,6 +74,7 @@ final class FastNet {
 
     /** The network's output (before its loss) in training mode, for inputs in the graph's input order. */
     INDArray forward(INDArray... inputs) {
+        norm.beginTrainingPass();
         INDArray x = chainInput >= 0 ? inputs[chainInput] : null;
         for (Stage s : stages) x = s.forward(x, inputs);
         return x;
@@ -77,6 +87,7 @@ final class FastNet {
     INDArray backward(INDArray gradOut) {
         INDArray g = gradOut;
         for (int i = stages.size() - 1; i >= 0; i--) g = stages.get(i).backward(g);
+        norm.endTrainingPass(true);
         return g;
     }
 

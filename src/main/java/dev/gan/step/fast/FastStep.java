@@ -5,6 +5,7 @@ import dev.gan.model.ExternalGradientLoss;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import dev.gan.step.DiffAugment;
+import dev.gan.step.SpectralNorm;
 import dev.gan.step.StepStats;
 import dev.gan.step.StepTimes;
 import dev.gan.step.TrainingStep;
@@ -39,8 +40,8 @@ public final class FastStep implements TrainingStep {
     private final DiffAugment augment;
 
     /** Checks both graphs before it touches either; throws when the fast engine does not cover one of them. */
-    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing, DiffAugment augment)
-            throws NotCovered {
+    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing, DiffAugment augment,
+                    SpectralNorm gNorm, SpectralNorm dNorm) throws NotCovered {
         this.augment = augment;
         NetCompiler.Plan gPlan = NetCompiler.plan(g, "generator", ExternalGradientLoss.class);
         NetCompiler.Plan dPlan = NetCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
@@ -49,8 +50,8 @@ public final class FastStep implements TrainingStep {
             String image = d.getConfiguration().getNetworkInputs().get(0);
             throw new NotCovered("discriminator", image, "an input that does not lead the chain of layers");
         }
-        this.g = new FastNet(gPlan);
-        this.d = new FastNet(dPlan);
+        this.g = new FastNet(gPlan, gNorm);
+        this.d = new FastNet(dPlan, dNorm);
         this.shape = shape;
         this.realTarget = 1.0 - labelSmoothing;
     }

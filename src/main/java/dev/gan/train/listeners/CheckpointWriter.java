@@ -35,7 +35,8 @@ public final class CheckpointWriter implements TrainingListener {
     private void write(TrainingRun run) {
         try {
             Checkpoints.write(run.dir().checkpoints(), run.checkpointState(), run.configYaml(), run.generator(),
-                    run.discriminator(), run.config().output().keepCheckpoints());
+                    run.discriminator(), run.checkpointExtras(),
+                    run.config().output().keepCheckpoints());
         } catch (UncheckedIOException e) {
             List<Path> kept = Checkpoints.stepFiles(run.dir().checkpoints());
             String full = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());

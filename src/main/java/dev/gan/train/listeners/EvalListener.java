@@ -59,23 +59,24 @@ public final class EvalListener implements TrainingListener {
     @Override
     public void onStep(TrainingRun run, StepStats stats, double seconds) {
         if (run.step() % run.config().training().evalEvery() != 0) return;
-        EvalSamples.Generated g = EvalSamples.generate(run.generator(), run.shape(),
+        EvalSamples.Generated g = EvalSamples.generate(run.samplingGenerator(), run.shape(),
                 run.config().training().evalSamples(), run.config().seed(), run.config().training().batchSize());
         // conditional accuracy only for a CGAN: a self-conditioned DCGAN's labels are its clusters, not classes
         boolean byClass = "cgan".equals(run.config().model().type());
         Scores s = evaluation.score(g.images(), byClass ? g.labels() : null);
         metrics.record(run, s.named());
         boolean best = s.fid() < bestFid;
-        run.log().info(String.format(Locale.ROOT, "[%d/%d] eval on %d samples: FID %.3f  KID %.4f  IS %.3f  "
+        run.log().info(String.format(Locale.ROOT, "[%d/%d] eval on %d samples%s: FID %.3f  KID %.4f  IS %.3f  "
                         + "precision %.3f  recall %.3f  coverage %.2f%s%s", run.step(), run.totalSteps(),
-                run.config().training().evalSamples(), s.fid(), s.kid(), s.inceptionScore(), s.precision(), s.recall(),
+                run.config().training().evalSamples(),
+                run.stabilisers().ema() != null ? " of the EMA generator" : "", s.fid(), s.kid(), s.inceptionScore(), s.precision(), s.recall(),
                 s.coverage(), Double.isNaN(s.conditionalAccuracy()) ? ""
                         : String.format(Locale.ROOT, "  cond. acc. %.3f", s.conditionalAccuracy()),
                 best ? "  (best so far: checkpoints/" + BEST + ")" : ""));
         if (best) {
             bestFid = s.fid();
             Checkpoints.writeTo(run.dir().checkpoints().resolve(BEST), run.checkpointState(), run.configYaml(),
-                    run.generator(), run.discriminator());
+                    run.generator(), run.discriminator(), run.checkpointExtras());
         }
     }
 }

@@ -91,7 +91,8 @@ public final class HealthWatch implements TrainingListener {
     }
 
     private void checkDiversity(TrainingRun run, WatchConfig w) {
-        INDArray images = Samples.generate(run.generator(), run.shape(), fixed.z(), fixed.labels(),
+        // the generator the grids show: a collapse is what a user would see in them
+        INDArray images = Samples.generate(run.samplingGenerator(), run.shape(), fixed.z(), fixed.labels(),
                 run.config().training().batchSize());
         double spread = Diversity.meanPairwiseDistance(images);
         boolean collapsed = spread < w.collapseRatio() * realSpread;

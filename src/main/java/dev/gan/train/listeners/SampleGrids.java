@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * {@code reals.png} once, and {@code samples/step-NNNNNN.png} from the run's fixed noise at step 0, every
  * {@code output.sample_every} steps and at the end: the same noise every time, so the grids show one generator
- * learning. For a CGAN each row is a class, named at its left.
+ * learning. For a CGAN each row is a class, named at its left. The grids show the run's sampling generator: the EMA
+ * generator when training.ema is on.
  */
 public final class SampleGrids implements TrainingListener {
     private Samples.GridInputs inputs;
@@ -41,7 +42,7 @@ public final class SampleGrids implements TrainingListener {
     }
 
     private void write(TrainingRun run) {
-        INDArray images = Samples.generate(run.generator(), run.shape(), inputs.z(), inputs.labels(),
+        INDArray images = Samples.generate(run.samplingGenerator(), run.shape(), inputs.z(), inputs.labels(),
                 run.config().training().batchSize());
         ImageGrid.writePng(ImageGrid.grid(images, inputs.rows(), inputs.cols(), rowLabels(run)),
                 run.dir().sampleGrid(run.step()));
