@@ -50,6 +50,7 @@ public final class ConfigSchema {
             "training", "Optimisation.",
             "training.g", "Adam for the generator.",
             "training.d", "Adam for the discriminator.",
+            "training.ema", "The EMA generator: an exponential moving average of G's weights, used for samples and evaluation.",
             "output", "What a run writes, and how often (in generator steps).",
             "watch", "The training health watch (divergence, saturated discriminator, mode collapse).");
 
