@@ -97,7 +97,8 @@ public final class TrainSession {
             }
         }
         if (cfg.model().clusters() > 0) classes = data.numClasses();
-        return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
+        return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes,
+                "projection".equals(cfg.model().conditioning()));
     }
 
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
