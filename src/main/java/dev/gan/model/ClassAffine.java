@@ -1,27 +1,50 @@
 package dev.gan.model;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaVertex;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The class-dependent half of conditional BatchNorm (StudioGAN's {@code cBN}, BigGAN): {@code h * gain + bias} per
  * channel, where h [B, C, H, W] is the output of a BatchNorm without its own affine, and gain, bias [B, C] are the
  * rows of two class embeddings picked by each image's label (DenseLayers without bias on the one-hot label, so
  * their weights are ordinary DL4J parameters that checkpoints, the updater and the fast engine already handle).
- * Parameter-free; inputs in that order: h, gain, bias.
- *
- * <p>Serialized by class name inside every generator checkpoint that uses it: do not move or rename.
+ * Inputs in that order: h, gain, bias.
  */
-public class ClassAffine extends SameDiffLambdaVertex {
+public class ClassAffine extends PlainVertex {
+    private static final int[] BATCH_AND_CHANNEL = {0, 1};
+    private static final int[] SPATIAL = {2, 3};
 
     @Override
-    public SDVariable defineVertex(SameDiff sd, VertexInputs inputs) {
-        SDVariable h = inputs.getInput(0);
-        SDVariable gain = sd.expandDims(sd.expandDims(inputs.getInput(1), 2), 3);   // [B, C, 1, 1]
-        SDVariable bias = sd.expandDims(sd.expandDims(inputs.getInput(2), 2), 3);
-        return h.mul(gain).add(bias);
+    int inputs() {
+        return 3;
+    }
+
+    @Override
+    long[] outputShape(INDArray[] in) {
+        return in[0].shape();
+    }
+
+    @Override
+    void forward(INDArray[] in, INDArray out) {
+        apply(in[0], in[1], in[2], out);
+    }
+
+    /** out = h * gain + bias, gain and bias [B, C] broadcast over the positions of h [B, C, H, W]. */
+    static void apply(INDArray h, INDArray gain, INDArray bias, INDArray out) {
+        Nd4j.exec(new BroadcastMulOp(h, gain, out, BATCH_AND_CHANNEL));
+        Nd4j.exec(new BroadcastAddOp(out, bias, out, BATCH_AND_CHANNEL));
+    }
+
+    @Override
+    void backward(INDArray[] in, INDArray gradOut, INDArray[] grads) {
+        // dBias = sum over positions of dOut; dGain = sum over positions of dOut * h; dH = dOut * gain
+        gradOut.sum(grads[2], SPATIAL);
+        grads[0].assign(in[0]).muli(gradOut);   // scratch, overwritten below
+        grads[0].sum(grads[1], SPATIAL);
+        Nd4j.exec(new BroadcastMulOp(gradOut, in[1], grads[0], BATCH_AND_CHANNEL));
     }
 
     @Override
