@@ -32,19 +32,30 @@ public class ClassAffine extends PlainVertex {
         apply(in[0], in[1], in[2], out);
     }
 
-    /** out = h * gain + bias, gain and bias [B, C] broadcast over the positions of h [B, C, H, W]. */
-    static void apply(INDArray h, INDArray gain, INDArray bias, INDArray out) {
+    /**
+     * out = h * gain + bias, gain and bias [B, C] broadcast over the positions of h [B, C, H, W]. Also the fast
+     * engine's forward pass.
+     */
+    public static void apply(INDArray h, INDArray gain, INDArray bias, INDArray out) {
         Nd4j.exec(new BroadcastMulOp(h, gain, out, BATCH_AND_CHANNEL));
         Nd4j.exec(new BroadcastAddOp(out, bias, out, BATCH_AND_CHANNEL));
     }
 
     @Override
     void backward(INDArray[] in, INDArray gradOut, INDArray[] grads) {
-        // dBias = sum over positions of dOut; dGain = sum over positions of dOut * h; dH = dOut * gain
-        gradOut.sum(grads[2], SPATIAL);
-        grads[0].assign(in[0]).muli(gradOut);   // scratch, overwritten below
-        grads[0].sum(grads[1], SPATIAL);
-        Nd4j.exec(new BroadcastMulOp(gradOut, in[1], grads[0], BATCH_AND_CHANNEL));
+        backprop(in[0], in[1], gradOut, grads[0], grads[1], grads[2]);
+    }
+
+    /**
+     * dLoss/dh, dLoss/dGain, dLoss/dBias into the last three arrays: dBias = the sum over positions of dOut,
+     * dGain = the sum over positions of dOut * h, dh = dOut * gain. Also the fast engine's backward pass.
+     */
+    public static void backprop(INDArray h, INDArray gain, INDArray gradOut, INDArray dh, INDArray dGain,
+                                INDArray dBias) {
+        gradOut.sum(dBias, SPATIAL);
+        dh.assign(h).muli(gradOut);   // scratch, overwritten below
+        dh.sum(dGain, SPATIAL);
+        Nd4j.exec(new BroadcastMulOp(gradOut, gain, dh, BATCH_AND_CHANNEL));
     }
 
     @Override

@@ -37,7 +37,8 @@ import java.util.List;
  * block at 7; 32 px SNGAN's CIFAR D (d_width everywhere, two blocks at 8x8 that do not downsample); 64 px SNGAN's
  * (d_width x 1, 2, 4, 8, 16 down to 2x2); 128 px SNGAN's (the same to 4x4, then one more block at 16 x d_width).
  * D has no BatchNorm (its weights are meant for spectral norm); every weight is an ordinary ConvolutionLayer or
- * DenseLayer, Glorot-uniform initialised, convolutions with biases.
+ * DenseLayer, Glorot-uniform initialised; G's layers before a BatchNorm have no bias (it would only be subtracted
+ * again), every other layer has one.
  */
 final class ResNetModels {
     private static final IActivation RELU = Activation.RELU.getActivationFunction();
@@ -91,12 +92,15 @@ final class ResNetModels {
         GraphBuilder b = base(seed, adam).graphBuilder();
         String in = GanModels.generatorInputs(b, shape);
         int c0 = widths.get(0);
-        b.addLayer("g_fc", new DenseLayer.Builder().nOut((long) c0 * side * side).activation(IDENTITY).build(), in);
+        // no biases where BatchNorm follows: it would subtract them again (their gradient is 0 but for float noise)
+        boolean bias = !m.batchNorm();
+        b.addLayer("g_fc", new DenseLayer.Builder().nOut((long) c0 * side * side).activation(IDENTITY).hasBias(bias)
+                .build(), in);
         // a vertex, not a layer's preprocessor: both the block and its shortcut read the grid
         b.addVertex("g_grid", new PreprocessorVertex(new FeedForwardToCnnPreProcessor(side, side, c0)), "g_fc");
         String x = "g_grid";
         for (int i = 1; i < widths.size(); i++) {
-            x = upBlock(b, norm, "g_block" + i, x, widths.get(i - 1), widths.get(i));
+            x = upBlock(b, norm, bias, "g_block" + i, x, widths.get(i - 1), widths.get(i));
         }
         x = GraphParts.normalise(b, norm, "g_out_bn", widths.get(widths.size() - 1), RELU, x);
         b.addLayer("g_conv_out", conv(3, shape.channels()).activation(Activation.TANH).build(), x);
@@ -104,14 +108,15 @@ final class ResNetModels {
     }
 
     /** BN - ReLU - upsample - conv3x3 - BN - ReLU - conv3x3, plus upsample - conv1x1; returns the sum's name. */
-    private static String upBlock(GraphBuilder b, GraphParts.Norm norm, String name, String x, int in, int out) {
+    private static String upBlock(GraphBuilder b, GraphParts.Norm norm, boolean bias, String name, String x, int in,
+                                  int out) {
         String h = GraphParts.normalise(b, norm, name + "_bn1", in, RELU, x);
         b.addLayer(name + "_up", new Upsampling2D.Builder(2).build(), h);
-        b.addLayer(name + "_conv1", conv(3, out).activation(IDENTITY).build(), name + "_up");
+        b.addLayer(name + "_conv1", conv(3, out).activation(IDENTITY).hasBias(bias).build(), name + "_up");
         h = GraphParts.normalise(b, norm, name + "_bn2", out, RELU, name + "_conv1");
-        b.addLayer(name + "_conv2", conv(3, out).activation(IDENTITY).build(), h);
+        b.addLayer(name + "_conv2", conv(3, out).activation(IDENTITY).hasBias(bias).build(), h);
         b.addLayer(name + "_sc_up", new Upsampling2D.Builder(2).build(), x);
-        b.addLayer(name + "_sc", conv(1, out).activation(IDENTITY).build(), name + "_sc_up");
+        b.addLayer(name + "_sc", conv(1, out).activation(IDENTITY).hasBias(bias).build(), name + "_sc_up");
         b.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_conv2", name + "_sc");
         return name;
     }

@@ -21,13 +21,23 @@ public class RowDot extends PlainVertex {
 
     @Override
     void forward(INDArray[] in, INDArray out) {
-        in[0].mul(in[1]).sum(out, 1);
+        apply(in[0], in[1], out);
+    }
+
+    /** out [B, 1] = the row-wise dot products of a and b [B, F]. Also the fast engine's forward pass. */
+    public static void apply(INDArray a, INDArray b, INDArray out) {
+        a.mul(b).sum(out, 1);
     }
 
     @Override
     void backward(INDArray[] in, INDArray gradOut, INDArray[] grads) {
-        grads[0].assign(in[1]).muliColumnVector(gradOut);
-        grads[1].assign(in[0]).muliColumnVector(gradOut);
+        backprop(in[0], in[1], gradOut, grads[0], grads[1]);
+    }
+
+    /** dLoss/da = dOut * b and dLoss/db = dOut * a, row by row. Also the fast engine's backward pass. */
+    public static void backprop(INDArray a, INDArray b, INDArray gradOut, INDArray da, INDArray db) {
+        da.assign(b).muliColumnVector(gradOut);
+        db.assign(a).muliColumnVector(gradOut);
     }
 
     @Override
