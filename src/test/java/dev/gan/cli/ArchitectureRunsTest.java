@@ -31,6 +31,8 @@ class ArchitectureRunsTest {
         TestRuns.Result r = gan(concat(new String[]{"train", "--config", cfg.toString()}, model));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains(", 10 classes"), r.out());
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("runs/straight-001/log.txt")).contains("engine=fast\n"),
+                "training.engine auto takes the fast engine for the ResNet with projection");
 
         Path split = TestRuns.tinyConfig(tmp, "split", "");
         assertEquals(0, gan(concat(new String[]{"train", "--config", split.toString(), "--set", "training.steps=3"},
@@ -60,6 +62,7 @@ class ArchitectureRunsTest {
         TestRuns.Result r = gan("train", "--config", cfg.toString(), "--set", "model.arch=resnet",
                 "--set", "data.image_size=32", "--set", "data.channels=3", "--set", "training.steps=2");
         assertEquals(0, r.exit(), r.toString());
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("runs/rn32-001/log.txt")).contains("engine=fast\n"));
         assertEquals(32, Checkpoints.read(tmp.resolve("runs/rn32-001/checkpoints/step-000002.zip"), false)
                 .state().shape().size());
 

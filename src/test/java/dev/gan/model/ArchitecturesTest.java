@@ -41,11 +41,11 @@ class ArchitecturesTest {
     @ParameterizedTest(name = "{0} {1}x{1}x{2} {3}")
     @CsvSource({
             "dcgan,28,1,none", "dcgan,28,1,concat", "dcgan,28,1,projection",
-            "dcgan,32,3,projection", "dcgan,64,3,projection", "dcgan,128,3,none", "dcgan,128,1,projection",
+            "dcgan,32,3,projection", "dcgan,64,3,projection", "dcgan,128,3,none", "dcgan,128,1,concat", "dcgan,128,1,projection",
             "resnet,28,1,none", "resnet,28,1,concat", "resnet,28,1,projection",
             "resnet,32,3,none", "resnet,32,3,concat", "resnet,32,3,projection",
             "resnet,64,3,none", "resnet,64,3,concat", "resnet,64,1,projection",
-            "resnet,128,3,none", "resnet,128,3,projection"})
+            "resnet,128,3,none", "resnet,128,1,concat", "resnet,128,3,projection"})
     void shapes(String arch, int size, int channels, String conditioning) {
         int classes = "none".equals(conditioning) ? 0 : CLASSES;
         ModelConfig m = model(arch, classes > 0 ? conditioning : "concat", classes);
