@@ -25,10 +25,11 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Builds the DCGAN generator and discriminator as DL4J {@link ComputationGraph}s, for 28x28 images (7 -> 14 -> 28,
- * as in the MNIST DCGANs) and 32/64 (from 4x4, the DCGAN paper's architecture), 1 or 3 channels, optionally
- * class-conditional (CGAN).
+ * as in the MNIST DCGANs) and 32/64/128 (from 4x4, the DCGAN paper's architecture), 1 or 3 channels, optionally
+ * class-conditional (CGAN) by concatenated labels or by projection ({@link GraphParts}); hands {@code model.arch
+ * resnet} to {@link ResNetModels}, which shares the inputs, outputs and conditioning built here.
  *
- * <p>Generator: z (and a one-hot label) -> projection to the base grid (Dense for 7x7, a 4x4 transposed conv from
+ * <p>Generator: z (and a one-hot label, with concat conditioning) -> projection to the base grid (Dense for 7x7, a 4x4 transposed conv from
  * 1x1 for 4x4) -> [ConvT k4 s2 p1 + BN + ReLU] x n -> ConvT to the image + tanh. Width halves at each step and is
  * {@code g_width} before the last. Discriminator: image (and label maps as extra channels) -> [Conv k4 s2 p1 +
  * (BN) + LeakyReLU 0.2] x n, width doubling from {@code d_width} -> one logit. All weights N(0, 0.02).

@@ -47,10 +47,12 @@ final class GraphCompiler {
         try {
             return NetCompiler.plan(graph, role, loss);
         } catch (NotCovered notAChain) {
-            List<GraphStage.Node> nodes = new ArrayList<>();
             List<NodeFactory> factories = graphPlan(graph, role, loss);
             int inputs = graph.getConfiguration().getNetworkInputs().size();
+            // chain input 0: FastNet hands input 0 to the stage, which reads all inputs itself and returns input
+            // 0's gradient - D's image, as FastStep expects
             return new NetCompiler.Plan(graph, 0, List.of(views -> {
+                List<GraphStage.Node> nodes = new ArrayList<>();
                 for (NodeFactory f : factories) nodes.add(f.create(views));
                 return new GraphStage(nodes, inputs);
             }));
