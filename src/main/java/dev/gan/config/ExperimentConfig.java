@@ -31,7 +31,7 @@ public record ExperimentConfig(String name, long seed, DataConfig data, ModelCon
         // cross-section rules
         if (!ModelConfig.SUPPORTED_SIZES.contains(data.imageSize())) {
             p.check(false, "data.image_size", "must be one of " + ModelConfig.SUPPORTED_SIZES
-                    + " (the DCGAN architectures the model builder knows)", data.imageSize());
+                    + " (the sizes the model builders know)", data.imageSize());
         }
         if ("cgan".equals(model.type()) && "idx".equals(data.format()) && (data.labels() == null || data.labels().isBlank())) {
             p.add("data.labels", "data.labels is required when model.type is cgan (an IDX label file, e.g. "

@@ -18,22 +18,29 @@ import java.util.List;
  *                   tell a low-variety fake batch from a real one
  * @param clusters   {@code dcgan}: condition G and D on k-means clusters of the training images (a self-conditioned
  *                   GAN: unsupervised, no labels used); 0 = plain DCGAN
+ * @param arch       the network family: {@code dcgan} (strided (transposed) convolutions, the DCGAN paper) or
+ *                   {@code resnet} (SNGAN/BigGAN residual blocks, global sum pooling in D)
+ * @param conditioning how a conditional model (cgan, or clusters) sees the class: {@code concat} (one-hot label
+ *                   appended to z, label maps as extra D input channels) or {@code projection} (conditional
+ *                   BatchNorm in G, a projection discriminator)
  * @param spectralNorm spectral normalisation (Miyato et al. 2018) of the conv, transposed-conv and dense weights:
  *                   {@code none}, {@code d} (the discriminator's, as SNGAN) or {@code gd} (both networks', as SAGAN
  *                   and BigGAN)
  */
 public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
-                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters,
-                          String spectralNorm) {
+                          boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters, String arch,
+                          String conditioning, String spectralNorm) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
-    public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64);
+    public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64, 128);
+    public static final List<String> ARCHS = List.of("dcgan", "resnet");
+    public static final List<String> CONDITIONINGS = List.of("concat", "projection");
     /** model.spectral_norm's values: no network, the discriminator, or the generator and the discriminator. */
     public static final List<String> SPECTRAL_NORMS = List.of("none", "d", "gd");
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0, "none");
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0, "dcgan", "concat", "none");
     }
 
     void validate(String at, Problems p) {
@@ -50,12 +57,26 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
         }
         p.check(SPECTRAL_NORMS.contains(spectralNorm), at + ".spectral_norm", "must be one of " + SPECTRAL_NORMS,
                 spectralNorm);
-        if (spectralNormD() && batchNorm && dBatchNorm) {
+        if (spectralNormD() && "dcgan".equals(arch) && batchNorm && dBatchNorm) {
             // BatchNorm divides by the batch's spread, which is not 1-Lipschitz: it undoes the bound SN puts on D.
             // SNGAN's D has no BatchNorm, and StudioGAN's DCGAN drops D's BatchNorm when it applies SN.
             p.add(at + ".spectral_norm", at + ".spectral_norm " + spectralNorm + " bounds D's layers, but BatchNorm in D "
                     + "rescales their outputs by the batch and undoes that bound: set " + at + ".d_batch_norm to false "
                     + "(SNGAN's D has no BatchNorm)");
+        }
+        p.check(ARCHS.contains(arch), at + ".arch", "must be one of " + ARCHS, arch);
+        p.check(CONDITIONINGS.contains(conditioning), at + ".conditioning", "must be one of " + CONDITIONINGS, conditioning);
+        if ("projection".equals(conditioning) && !"cgan".equals(type) && clusters == 0) {
+            p.add(at + ".conditioning", at + ".conditioning projection needs classes: use model.type cgan or "
+                    + "model.clusters > 0, or set it to concat");
+        }
+        if ("projection".equals(conditioning) && !batchNorm) {
+            p.add(at + ".conditioning", at + ".conditioning projection conditions G through its BatchNorms, and "
+                    + "model.batch_norm is false: set model.batch_norm to true, or conditioning to concat");
+        }
+        if ("resnet".equals(arch) && dDropout > 0) {
+            p.add(at + ".d_dropout", at + ".d_dropout is for model.arch dcgan (the ResNet D has no dropout): set it "
+                    + "to 0, or use model.arch dcgan");
         }
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
     }

@@ -4,7 +4,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** How a CGAN sees class labels: one-hot rows for G, constant one-hot planes (label maps) for D. */
+/**
+ * How a CGAN sees class labels: one-hot rows for G, and for D constant one-hot planes (label maps, concat
+ * conditioning) or one-hot rows (projection conditioning).
+ */
 public final class Labels {
     private Labels() {
     }
@@ -39,8 +42,8 @@ public final class Labels {
 
     /** The inputs of D for images and (for a CGAN) labels. */
     public static INDArray[] discriminatorInputs(GanShape shape, INDArray images, int[] labels) {
-        return shape.conditional()
-                ? new INDArray[]{images, maps(labels, shape.numClasses(), shape.size())}
-                : new INDArray[]{images};
+        if (!shape.conditional()) return new INDArray[]{images};
+        return new INDArray[]{images, shape.projection() ? oneHot(labels, shape.numClasses())
+                : maps(labels, shape.numClasses(), shape.size())};
     }
 }

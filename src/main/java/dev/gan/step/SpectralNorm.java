@@ -1,6 +1,8 @@
 package dev.gan.step;
 
 import dev.gan.UserException;
+import dev.gan.model.ClassAffine;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
@@ -13,9 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -96,8 +100,27 @@ public final class SpectralNorm {
         return sn;
     }
 
+    /**
+     * The class embeddings that give conditional BatchNorm its per-class gain and bias: they start at exactly 1 and 0
+     * and are read as scales, not as a linear map to bound, so dividing them by their largest singular value (about
+     * sqrt(classes * channels) for the all-ones gain) would shrink every activation instead of regularising G.
+     */
+    private static Set<String> classAffineEmbeddings(ComputationGraph graph) {
+        Set<String> out = new HashSet<>();
+        Map<String, GraphVertex> vertices = graph.getConfiguration().getVertices();
+        Map<String, List<String>> inputs = graph.getConfiguration().getVertexInputs();
+        for (Map.Entry<String, GraphVertex> e : vertices.entrySet()) {
+            if (e.getValue() instanceof ClassAffine) {
+                List<String> in = inputs.get(e.getKey());
+                out.addAll(in.subList(1, in.size()));   // input 0 is the normalised activation
+            }
+        }
+        return out;
+    }
+
     private static List<Normalised> layersOf(ComputationGraph graph) {
         List<Normalised> out = new ArrayList<>();
+        Set<String> classGains = classAffineEmbeddings(graph);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             if (graph.getGradientsViewArray() == null) graph.initGradientsView();
             for (Layer layer : graph.getLayers()) {
@@ -106,6 +129,7 @@ public final class SpectralNorm {
                         : conf.getClass() == Deconvolution2D.class ? Kind.DECONV
                         : conf.getClass() == DenseLayer.class || conf.getClass() == OutputLayer.class ? Kind.DENSE : null;
                 boolean hasWeights = layer.numParams() > 0 && layer.paramTable().containsKey("W");
+                if (classGains.contains(conf.getLayerName())) continue;
                 if (kind == null) {
                     if (hasWeights) {
                         throw new IllegalStateException("spectral norm does not know the weights of "

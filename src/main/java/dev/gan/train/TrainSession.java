@@ -131,7 +131,8 @@ public final class TrainSession {
             requireEveryClass(cfg, data);
         }
         if (cfg.model().clusters() > 0) classes = data.numClasses();
-        return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes);
+        return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes,
+                "projection".equals(cfg.model().conditioning()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.gan.step.fast;
 
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -48,12 +49,21 @@ final class BatchNormStage implements Stage {
         this.logStd = conf.isUseLogStd();
         String spread = logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
         // DL4J stores each as [1, C]; the ops take [C]
-        this.gamma = flat(params, BatchNormalizationParamInitializer.GAMMA);
-        this.beta = flat(params, BatchNormalizationParamInitializer.BETA);
+        if (conf.isLockGammaBeta()) {
+            // conditional BatchNorm's first half: gamma and beta are constants, not parameters; their "gradients"
+            // go to scratch arrays nothing reads
+            this.gamma = Nd4j.valueArrayOf(new long[]{channels}, conf.getGamma(), DataType.FLOAT);
+            this.beta = Nd4j.valueArrayOf(new long[]{channels}, conf.getBeta(), DataType.FLOAT);
+            this.gammaGrad = Nd4j.create(DataType.FLOAT, channels);
+            this.betaGrad = Nd4j.create(DataType.FLOAT, channels);
+        } else {
+            this.gamma = flat(params, BatchNormalizationParamInitializer.GAMMA);
+            this.beta = flat(params, BatchNormalizationParamInitializer.BETA);
+            this.gammaGrad = flat(grads, BatchNormalizationParamInitializer.GAMMA);
+            this.betaGrad = flat(grads, BatchNormalizationParamInitializer.BETA);
+        }
         this.globalMean = flat(params, BatchNormalizationParamInitializer.GLOBAL_MEAN);
         this.globalSpread = flat(params, spread);
-        this.gammaGrad = flat(grads, BatchNormalizationParamInitializer.GAMMA);
-        this.betaGrad = flat(grads, BatchNormalizationParamInitializer.BETA);
         this.meanDelta = flat(grads, BatchNormalizationParamInitializer.GLOBAL_MEAN);
         this.spreadDelta = flat(grads, spread);
         this.momentsArgs = Nd4j.getExecutioner().buildContext();

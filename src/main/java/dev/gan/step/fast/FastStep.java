@@ -43,8 +43,8 @@ public final class FastStep implements TrainingStep {
     public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing, DiffAugment augment,
                     SpectralNorm gNorm, SpectralNorm dNorm) throws NotCovered {
         this.augment = augment;
-        NetCompiler.Plan gPlan = NetCompiler.plan(g, "generator", ExternalGradientLoss.class);
-        NetCompiler.Plan dPlan = NetCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
+        NetCompiler.Plan gPlan = GraphCompiler.plan(g, "generator", ExternalGradientLoss.class);
+        NetCompiler.Plan dPlan = GraphCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
         if (dPlan.chainInput() != 0) {
             // D's backprop returns the gradient of its chain's input, and the G step needs the image's (input 0)
             String image = d.getConfiguration().getNetworkInputs().get(0);

@@ -128,7 +128,7 @@ final class NetCompiler {
         return views -> new MergeStage(sources);
     }
 
-    private static StageFactory reshape(String role, String name, InputPreProcessor p) throws NotCovered {
+    static StageFactory reshape(String role, String name, InputPreProcessor p) throws NotCovered {
         if (p instanceof FeedForwardToCnnPreProcessor f) {
             return views -> new ReshapeStage(f.getNumChannels(), f.getInputHeight(), f.getInputWidth());
         }
@@ -145,7 +145,7 @@ final class NetCompiler {
                 && graph.getLayer(vertex).conf().getLayer() instanceof BatchNormalization;
     }
 
-    private static StageFactory layer(String role, String name, Layer runtime, boolean last,
+    static StageFactory layer(String role, String name, Layer runtime, boolean last,
                                       Class<? extends ILossFunction> loss, boolean afterBatchNorm) throws NotCovered {
         org.deeplearning4j.nn.conf.layers.Layer conf = runtime.conf().getLayer();
         String kind = conf.getClass().getSimpleName();

@@ -1,0 +1,55 @@
+package dev.gan.step.fast;
+
+import dev.gan.config.ConfigLoader;
+import dev.gan.config.ExperimentConfig;
+import dev.gan.model.GanShape;
+import dev.gan.train.Backend;
+import dev.gan.train.TrainSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast engine's graph plans (residual adds, upsampling, average and sum pooling, conditional BatchNorm's locked
+ * BatchNorm and class affine, the projection head with its dot product and LossLayer) against DL4J's layers on the
+ * same weights, with {@link FastNetNumericsTest}'s comparisons and tolerance (1e-4 relative per array).
+ */
+class ArchitectureNumericsTest {
+    private static final String NARROW = "training.batch_size=8,model.g_width=4,model.d_width=4,model.latent_size=8";
+
+    @BeforeAll
+    static void init() {
+        Backend.init();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "model.arch=resnet",
+            "model.arch=resnet,data.image_size=32,data.channels=3,model.type=cgan",
+            "model.arch=resnet,model.type=cgan,model.conditioning=projection",
+            "model.arch=resnet,data.image_size=64,model.type=cgan,model.conditioning=projection",
+            "model.type=cgan,model.conditioning=projection",
+            "model.type=cgan,model.conditioning=projection,data.image_size=32,model.d_batch_norm=false",
+    })
+    void graphPlansMatchDl4jLayers(String sets) {
+        List<String> overrides = new ArrayList<>(List.of(NARROW.split(",")));
+        overrides.addAll(List.of(sets.split(",")));
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("configs/dcgan.yaml"), overrides);
+        int classes = "cgan".equals(cfg.model().type()) ? 10 : 0;
+        GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), classes,
+                "projection".equals(cfg.model().conditioning()));
+        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Map<String, Double> errors = FastNetNumericsTest.compare(nets.generator(), nets.discriminator(), shape);
+        double worst = errors.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        System.out.printf(Locale.ROOT, "%s: max relative error %.2e over %d arrays%n", sets, worst, errors.size());
+        errors.forEach((what, err) -> assertTrue(err <= 1e-4, sets + ": " + what + ": relative error " + err));
+    }
+}
