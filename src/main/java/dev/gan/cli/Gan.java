@@ -21,8 +21,9 @@ import java.util.List;
 @Command(name = "gan", mixinStandardHelpOptions = true, versionProvider = Gan.VersionProvider.class,
         description = "Train generative adversarial networks (DCGAN, CGAN) on the JVM with Deeplearning4j.",
         subcommands = {TrainCommand.class, BenchCommand.class, SampleCommand.class, SweepCommand.class,
-                ClassifierCommand.class, EvalCommand.class, DataCommand.class, InfoCommand.class,
-                ReportCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class, SweepTaskCommand.class},
+                ClassifierCommand.class, EvalCommand.class, AugmentCommand.class, DataCommand.class,
+                InfoCommand.class, ReportCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class,
+                SweepTaskCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. training diverged)",
                 "2:bad usage, config, dataset or checkpoint"})
