@@ -3,8 +3,10 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import dev.gan.step.DiffAugment;
 import dev.gan.step.Dl4jStep;
+import dev.gan.step.Objective;
 import dev.gan.step.TrainingStep;
 import dev.gan.step.fast.FastStep;
 import dev.gan.step.fast.NotCovered;
@@ -35,15 +37,25 @@ public final class Engines {
         }
     }
 
-    /** The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. */
+    /** {@link #create(ExperimentConfig, GanShape, ComputationGraph, ComputationGraph, AugmentProbability)} from step 0. */
     public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d) {
+        return create(cfg, shape, g, d, AugmentProbability.of(cfg.training()));
+    }
+
+    /**
+     * The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. Both
+     * engines take the same objective (training.loss, R1) and augmentation, whose probability is {@code p} (the
+     * run's, which adaptive augmentation moves and checkpoints save).
+     */
+    public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d,
+                                  AugmentProbability p) {
         String engine = cfg.training().engine();
-        double smoothing = cfg.training().labelSmoothing();
-        DiffAugment augment = DiffAugment.of(cfg.training().augment());
+        Objective objective = Objective.of(cfg.training());
+        DiffAugment augment = DiffAugment.of(cfg.training().augment(), p);
         String note = null;
         if (!DL4J.equals(engine)) {
             try {
-                return new Selected(new FastStep(g, d, shape, smoothing, augment), null);
+                return new Selected(new FastStep(g, d, shape, objective, augment), null);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
                     throw new UserException("training.engine is fast, but it does not cover " + e.getMessage()
@@ -52,6 +64,6 @@ public final class Engines {
                 note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
-        return new Selected(new Dl4jStep(g, d, shape, smoothing, augment), note);
+        return new Selected(new Dl4jStep(g, d, shape, objective, augment), note);
     }
 }

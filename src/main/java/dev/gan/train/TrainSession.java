@@ -8,11 +8,13 @@ import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.io.AtomicFiles;
+import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.EvalListener;
 import dev.gan.train.listeners.HealthWatch;
@@ -107,9 +109,10 @@ public final class TrainSession {
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
-        Engines.Selected engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator());
+        AugmentProbability augment = AugmentProbability.of(cfg.training());
+        Engines.Selected engine = Engines.create(cfg, shape, nets.generator(), nets.discriminator(), augment);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, options);
+        return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, augment, options);
     }
 
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
@@ -118,8 +121,9 @@ public final class TrainSession {
         ImageSet data = trainingData(cfg);
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
-        return run(cfg, dir, data, shape, nets, Engines.create(cfg, shape, nets.generator(), nets.discriminator()),
-                0, 0, 0, options);
+        AugmentProbability augment = AugmentProbability.of(cfg.training());
+        return run(cfg, dir, data, shape, nets,
+                Engines.create(cfg, shape, nets.generator(), nets.discriminator(), augment), 0, 0, 0, augment, options);
     }
 
     /**
@@ -173,18 +177,23 @@ public final class TrainSession {
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
-        Engines.Selected engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator());
+        var st = ck.state();
+        // adaptive augmentation continues from the saved p and partial interval (a checkpoint without them: from 0)
+        CheckpointState.Augment a = st.augment();
+        AugmentProbability augment = a == null ? AugmentProbability.of(cfg.training())
+                : AugmentProbability.resume(cfg.training(), a.p(), a.signSum(), a.count());
+        Engines.Selected engine = Engines.create(cfg, shape, ck.generator(), ck.discriminator(), augment);
         Path parent = file.toAbsolutePath().getParent();
         RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        var st = ck.state();
         return run(cfg, dir, data, shape, new Networks(ck.generator(), ck.discriminator()), engine, st.step(),
-                st.epoch(), st.batchesDrawn(), options);
+                st.epoch(), st.batchesDrawn(), augment, options);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, ImageSet data, GanShape shape, Networks nets,
-                              Engines.Selected engine, long step, long epoch, long batchesDrawn, Options options) {
+                              Engines.Selected engine, long step, long epoch, long batchesDrawn,
+                              AugmentProbability augment, Options options) {
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
         appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
@@ -193,7 +202,7 @@ public final class TrainSession {
         }
         try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    data, dir, log, step, epoch, batchesDrawn);
+                    data, dir, log, step, epoch, batchesDrawn, augment);
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
             log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s", data.count(), data.channels(),
                     data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : ""));

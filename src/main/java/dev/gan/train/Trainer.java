@@ -21,7 +21,8 @@ public final class Trainer {
 
     /** A trainer with the engine the run's training.engine selects. */
     public Trainer(TrainingRun run, List<TrainingListener> listeners, StepTimes times) {
-        this(run, Engines.create(run.config(), run.shape(), run.generator(), run.discriminator()).step(), listeners, times);
+        this(run, Engines.create(run.config(), run.shape(), run.generator(), run.discriminator(), run.augment()).step(),
+                listeners, times);
     }
 
     public Trainer(TrainingRun run, TrainingStep step, List<TrainingListener> listeners, StepTimes times) {

@@ -7,6 +7,7 @@ import dev.gan.io.CheckpointState;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.time.Instant;
@@ -32,11 +33,20 @@ public final class TrainingRun {
     private long step;
     private long epoch;
     private long batchesDrawn;
+    private final AugmentProbability augment;
     private volatile boolean stopRequested;
 
     TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
                 ComputationGraph generator, ComputationGraph discriminator, ImageSet data, RunDirectory dir, RunLog log,
                 long step, long epoch, long batchesDrawn) {
+        this(config, configYaml, shape, classNames, generator, discriminator, data, dir, log, step, epoch, batchesDrawn,
+                AugmentProbability.of(config.training()));
+    }
+
+    TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
+                ComputationGraph generator, ComputationGraph discriminator, ImageSet data, RunDirectory dir, RunLog log,
+                long step, long epoch, long batchesDrawn, AugmentProbability augment) {
+        this.augment = augment;
         this.config = config;
         this.configYaml = configYaml;
         this.shape = shape;
@@ -100,6 +110,11 @@ public final class TrainingRun {
         return log;
     }
 
+    /** The probability of each augmentation transform (training.augment_p), which adaptive augmentation moves. */
+    public AugmentProbability augment() {
+        return augment;
+    }
+
     public long step() {
         return step;
     }
@@ -141,6 +156,7 @@ public final class TrainingRun {
     /** What a checkpoint of this run at the current step records besides the networks. */
     public CheckpointState checkpointState() {
         return new CheckpointState(dev.gan.io.Checkpoints.FORMAT_VERSION, Version.get(), step, epoch, batchesDrawn,
-                config.seed(), config.model().type(), shape, classNames, Instant.now().toString());
+                config.seed(), config.model().type(), shape, classNames, Instant.now().toString(),
+                new CheckpointState.Augment(augment.p(), augment.signSum(), augment.count()));
     }
 }
