@@ -57,11 +57,21 @@ class EnginesTest {
     Path tmp;
 
     @ParameterizedTest(name = "tiny config {0}")
-    @ValueSource(strings = {"as is", "training.d_steps=2,training.g_steps=2,training.label_smoothing=0.1"})
+    @ValueSource(strings = {"as is", "training.d_steps=2,training.g_steps=2,training.label_smoothing=0.1",
+            "training.loss=hinge",
+            "training.loss=lsgan,training.label_smoothing=0.1",
+            "training.loss=wgan,training.r1_gamma=1,training.r1_every=2,model.d_batch_norm=false",
+            // not cutout: its squares of exact zeros meet D's zero initial biases, and at z == 0 exactly DL4J's
+            // LeakyReLU derivative is not the fast engine's (PyTorch's: alpha), a difference of the engines
+            // that predates augment_p
+            "training.loss=hinge,training.augment=color,translation,training.augment_p=0.5",
+            // ada_kimg 0.2: p moves by 16 * 4 / 200 = 0.32 every 4 D steps, so these 10 steps see several values
+            "training.augment=color,translation,training.augment_p=auto,training.ada_kimg=0.2"})
     void fastAndDl4jEnginesGiveTheSameTrajectory(String sets) throws Exception {
         Trained dl4j = train("dl4j", sets), fast = train("fast", sets);
         assertEquals("dl4j", dl4j.engine);
         assertEquals("fast", fast.engine);
+        assertEquals(dl4j.augmentP, fast.augmentP, "augment_p");
         double worst = 0;
         for (int i = 0; i < STEPS; i++) {
             double[] a = dl4j.stats.get(i), b = fast.stats.get(i);
@@ -94,6 +104,9 @@ class EnginesTest {
         assertEquals("dl4j", engineFor("training.engine=auto", "model.d_dropout=0.3"));
         assertEquals("dl4j", engineFor("training.engine=auto", "model.d_minibatch_stddev=true"));
         assertEquals("dl4j", engineFor("training.engine=dl4j"));
+        // the losses, R1 and adaptive augmentation are all the fast engine's too
+        assertEquals("fast", engineFor("training.engine=auto", "training.loss=wgan", "training.r1_gamma=1",
+                "model.d_batch_norm=false", "training.augment=color", "training.augment_p=auto"));
     }
 
     @Test
@@ -130,13 +143,15 @@ class EnginesTest {
         return Engines.create(cfg, shape, nets.generator(), nets.discriminator()).step().engine();
     }
 
-    private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d, List<double[]> stats) {
+    private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d, List<double[]> stats,
+                           double augmentP) {
     }
 
     /** {@link #STEPS} steps of the tiny config through Trainer with one engine; the stats of every step. */
     private Trained train(String engine, String sets) throws Exception {
         List<String> overrides = new ArrayList<>(List.of("training.engine=" + engine));
-        if (!sets.equals("as is")) overrides.addAll(List.of(sets.split(",")));
+        // keys are comma-separated; a comma inside a value (training.augment's policy) is not followed by a key
+        if (!sets.equals("as is")) overrides.addAll(List.of(sets.split(",(?=[a-z_]+\\.)")));
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, engine, ""), overrides);
         Backend.init();
         ImageSet data = Datasets.load(cfg.data());
@@ -152,7 +167,7 @@ class EnginesTest {
                 run.completeStep();
                 stats.add(new double[]{s.lossD(), s.lossG(), s.dReal(), s.dFake()});
             }
-            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), stats);
+            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), stats, run.augment().p());
         }
     }
 
