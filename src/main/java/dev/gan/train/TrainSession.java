@@ -217,6 +217,7 @@ public final class TrainSession {
                     run.totalSteps(), cfg.training().batchSize(),
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
+            log.info(objective(cfg));
             List<TrainingListener> listeners = new ArrayList<>();
             listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
             boolean eval = cfg.training().evalEvery() > 0;
@@ -264,6 +265,16 @@ public final class TrainSession {
                 // the JVM is already shutting down (Ctrl-C): the hook is running and has been released
             }
         }
+    }
+
+    /** The log line that says what the step optimises: loss, R1 and augmentation. */
+    private static String objective(ExperimentConfig cfg) {
+        var t = cfg.training();
+        String r1 = t.r1Gamma() > 0 ? String.format(Locale.ROOT, ", R1 gamma %s every %d D steps", t.r1Gamma(),
+                t.r1Every()) : "";
+        String aug = !t.augmenting() ? ", no augmentation" : ", augment " + t.augment() + " with p " + (t.augmentAuto()
+                ? String.format(Locale.ROOT, "auto (target %s, %s kimg)", t.adaTarget(), t.adaKimg()) : t.augmentP());
+        return "objective: loss " + t.loss() + r1 + aug;
     }
 
     private static List<String> numbered(List<String> names) {
