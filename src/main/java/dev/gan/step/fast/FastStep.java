@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  *   <li>D step: D on the real batch (its loss for reals: for ns, target 1 - smoothing) and, in a separate pass so
  *       that BatchNorm sees each batch on its own, on the detached fakes; on the steps it is due, the R1 phase
  *       ({@link R1Penalty}) on the same reals; the gradients are added and D's updater runs once.</li>
- *   <li>G step: D, in training mode and not updated, scores the same fakes against target 1; dLoss/dFake goes back
+ *   <li>G step: D, in training mode and not updated, scores the same fakes with G's loss; dLoss/dFake goes back
  *       through G from the activations of the forward pass that made the fakes (DL4J's {@code G.fit} repeats that
  *       pass and gets the same numbers), then G's updater runs once.</li>
  * </ol>
