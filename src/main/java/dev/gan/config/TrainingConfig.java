@@ -25,10 +25,20 @@ import java.util.List;
  *                       graphs' arrays, same maths, for the layers it covers) or {@code auto} (fast when it covers
  *                       both networks, else dl4j)
  * @param ema            the EMA generator: half-life and ramp-up of the average of G's weights (kimg 0 = off)
+ * @param loss           the adversarial objective: ns (non-saturating BCE on D's logit), hinge, lsgan (least
+ *                       squares) or wgan (critic; pair it with r1_gamma)
+ * @param r1Gamma        weight of the R1 penalty gamma/2 * ||grad_x D(x_real)||^2 on D (0 = off); needs a D without
+ *                       BatchNorm
+ * @param r1Every        lazy R1: the penalty is added every N D steps, scaled by N (StyleGAN2); 1 = every D step
+ * @param augmentP       probability each augment transform is applied to each image: a number in [0, 1] (1 = all
+ *                       of them, always), or auto (adaptive, StyleGAN2-ADA: p follows ada_target)
+ * @param adaTarget      augment_p auto: the target of r_t = E[sign(D(x_real))]; above it, p rises
+ * @param adaKimg        augment_p auto: thousands of real images over which p can move from 0 to 1
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
-                             int gSteps, String augment, String engine, EmaConfig ema) {
+                             int gSteps, String augment, String engine, EmaConfig ema, String loss, double r1Gamma,
+                             int r1Every, String augmentP, double adaTarget, double adaKimg) {
 
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
@@ -43,9 +53,38 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         return true;
     }
 
+    /** The values of {@code loss} (dev.gan.step.GanLoss has one type per name). */
+    public static final List<String> LOSSES = List.of("ns", "hinge", "lsgan", "wgan");
+
+    /** The losses with a real target that label_smoothing moves. */
+    static final List<String> LOSSES_WITH_TARGET = List.of("ns", "lsgan");
+
+    /** augment_p's adaptive value. */
+    public static final String AUTO = "auto";
+
     public static TrainingConfig defaults() {
         return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
-                "none", "auto", EmaConfig.defaults());
+                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100);
+    }
+
+    /** Whether augment_p is auto (adaptive augmentation). */
+    public boolean augmentAuto() {
+        return augmentP != null && augmentP.strip().equalsIgnoreCase(AUTO);
+    }
+
+    /** augment_p as a fixed number, or NaN when it is auto or not a number. */
+    public double augmentFixedP() {
+        if (augmentP == null || augmentAuto()) return Double.NaN;
+        try {
+            return Double.parseDouble(augmentP.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Whether training.augment names at least one transform. */
+    public boolean augmenting() {
+        return augment != null && !augment.isBlank() && !augment.strip().equalsIgnoreCase("none");
     }
 
     void validate(String at, Problems p) {
@@ -71,7 +110,32 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
                 + String.join(", ", AUGMENTATIONS), augment);
         p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
         ema.validate(at + ".ema", p);
+        validateObjective(at, p);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
+    }
+
+    /** The loss, R1 and adaptive augmentation keys. */
+    private void validateObjective(String at, Problems p) {
+        boolean knownLoss = LOSSES.contains(loss);
+        p.check(knownLoss, at + ".loss", "must be one of " + LOSSES, loss);
+        if (knownLoss && labelSmoothing > 0 && !LOSSES_WITH_TARGET.contains(loss)) {
+            p.add(at + ".label_smoothing", at + ".label_smoothing moves the real target of the ns and lsgan losses; "
+                    + at + ".loss " + loss + " has no target: set label_smoothing to 0 (got " + labelSmoothing + ")");
+        }
+        p.check(r1Gamma >= 0 && r1Gamma <= 1000, at + ".r1_gamma", "must be between 0 and 1000 (0 = no R1 penalty)",
+                r1Gamma);
+        p.check(r1Every >= 1 && r1Every <= 1000, at + ".r1_every",
+                "must be between 1 and 1000 (1 = every D step; StyleGAN2 uses 16)", r1Every);
+        double fixed = augmentFixedP();
+        boolean okP = augmentAuto() || (fixed >= 0 && fixed <= 1);
+        p.check(okP, at + ".augment_p", "must be auto or a number between 0 and 1", augmentP);
+        if (okP && !augmenting() && (augmentAuto() || fixed != 1)) {
+            p.add(at + ".augment_p", at + ".augment_p is " + augmentP.strip() + " but " + at + ".augment is none: "
+                    + "name the transforms it applies, e.g. " + at + ".augment=color,translation,cutout (or remove "
+                    + "augment_p)");
+        }
+        p.check(adaTarget > 0 && adaTarget < 1, at + ".ada_target", "must be > 0 and < 1", adaTarget);
+        p.check(adaKimg > 0 && adaKimg <= 100_000, at + ".ada_kimg", "must be > 0 and <= 100000", adaKimg);
     }
 }

@@ -19,13 +19,25 @@ import java.util.List;
  * @param shape         image channels and size, latent size, number of classes
  * @param classNames    class index -> name (empty for unconditional models)
  * @param createdAt     ISO-8601 time of writing
+ * @param augment       training.augment_p's state (adaptive augmentation moves it); absent in older checkpoints
  */
 public record CheckpointState(int formatVersion, String ganVersion, long step, long epoch, long batchesDrawn, long seed,
-                              String modelType, GanShape shape, List<String> classNames, String createdAt) {
+                              String modelType, GanShape shape, List<String> classNames, String createdAt,
+                              Augment augment) {
 
     /** The same state under another format version (the writer sets it from what the checkpoint holds). */
     public CheckpointState withFormatVersion(int version) {
         return new CheckpointState(version, ganVersion, step, epoch, batchesDrawn, seed, modelType, shape, classNames,
-                createdAt);
+                createdAt, augment);
+    }
+
+    /**
+     * The augmentation probability at the checkpoint, and the part of the adaptive interval already seen.
+     *
+     * @param p       the probability each transform is applied with
+     * @param signSum sum of the D steps' mean sign(D(x_real)) since p last moved
+     * @param count   D steps since p last moved
+     */
+    public record Augment(double p, double signSum, int count) {
     }
 }

@@ -28,9 +28,16 @@ public final class LossPlot {
     public record Panel(String title, String yLabel, List<String> columns) {
     }
 
-    public static final List<Panel> TRAINING = List.of(
-            new Panel("Losses", "loss", List.of("loss_d", "loss_g")),
-            new Panel("Discriminator outputs", "mean probability \"real\"", List.of("d_x", "d_g_z")));
+    public static final List<Panel> TRAINING = training("mean probability \"real\"");
+
+    /** The augmentation probability (training.augment_p), drawn when the file has it. */
+    public static final Panel AUGMENT_P = new Panel("Augmentation probability", "p", List.of("augment_p"));
+
+    /** The losses, then D's outputs with {@code dOutputs} saying what they are (they depend on training.loss). */
+    public static List<Panel> training(String dOutputs) {
+        return List.of(new Panel("Losses", "loss", List.of("loss_d", "loss_g")),
+                new Panel("Discriminator outputs", dOutputs, List.of("d_x", "d_g_z")));
+    }
 
     public static void write(Path metricsCsv, Path png, List<Panel> panels) {
         Map<String, double[]> cols = MetricsLog.read(metricsCsv);

@@ -16,11 +16,14 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
 public class BceWithLogitsLoss extends PerExampleLoss {
     @JsonIgnore
     private transient double lastMeanProbability = Double.NaN;
+    @JsonIgnore
+    private transient double lastMeanSign = Double.NaN;
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
         INDArray z = fn.getActivation(preOutput.dup(), true);
         lastMeanProbability = Transforms.sigmoid(z, true).meanNumber().doubleValue();
+        lastMeanSign = Transforms.sign(z, true).meanNumber().doubleValue();
         // softplus(z) - y*z, written as max(z,0) - y*z + log(1 + exp(-|z|)) so it never overflows
         INDArray loss = Transforms.relu(z, true).subi(labels.mul(z))
                 .addi(Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0), false));
@@ -40,6 +43,12 @@ public class BceWithLogitsLoss extends PerExampleLoss {
     @JsonIgnore
     public double lastMeanProbability() {
         return lastMeanProbability;
+    }
+
+    /** Mean sign(logit) of the batch last scored (adaptive augmentation's r_t on real images). */
+    @JsonIgnore
+    public double lastMeanSign() {
+        return lastMeanSign;
     }
 
     @Override

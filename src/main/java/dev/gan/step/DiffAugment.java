@@ -24,21 +24,33 @@ import java.util.SplittableRandom;
  *   <li>{@code cutout}: set a random square of half the side to 0.</li>
  * </ul>
  * Randomness comes from a {@link SplittableRandom} the caller seeds, so a resumed run draws the same augmentations.
+ *
+ * <p>Each transform is applied to each image with the probability of an {@link AugmentProbability} (training.augment_p;
+ * adaptive augmentation moves it): an image a transform skips gets that transform's identity, so its map stays affine
+ * and {@link Applied#backprop} stays exact. At p = 1 no extra random numbers are drawn: the draws are the ones
+ * DiffAugment made before p existed.
  */
 public final class DiffAugment {
     private final boolean color, translation, cutout;
+    private final AugmentProbability probability;
 
-    private DiffAugment(boolean color, boolean translation, boolean cutout) {
+    private DiffAugment(boolean color, boolean translation, boolean cutout, AugmentProbability probability) {
         this.color = color;
         this.translation = translation;
         this.cutout = cutout;
+        this.probability = probability;
+    }
+
+    /** {@link #of(String, AugmentProbability)} with every transform on every image (p = 1). */
+    public static DiffAugment of(String policy) {
+        return of(policy, AugmentProbability.fixed(1));
     }
 
     /**
      * The augmentation for a comma-separated policy of {@code TrainingConfig.AUGMENTATIONS} ({@code ""} or
-     * {@code none}: null, no augmentation).
+     * {@code none}: null, no augmentation), each transform applied with the probability {@code p}.
      */
-    public static DiffAugment of(String policy) {
+    public static DiffAugment of(String policy, AugmentProbability p) {
         if (policy == null || policy.isBlank() || policy.trim().equalsIgnoreCase("none")) return null;
         boolean c = false, t = false, k = false;
         for (String part : policy.toLowerCase(Locale.ROOT).split(",")) {
@@ -49,7 +61,12 @@ public final class DiffAugment {
                 default -> throw new IllegalArgumentException("unknown augmentation '" + part.trim() + "'");
             }
         }
-        return new DiffAugment(c, t, k);
+        return new DiffAugment(c, t, k, p);
+    }
+
+    /** The probability each transform is applied with (training.augment_p), live. */
+    public AugmentProbability probability() {
+        return probability;
     }
 
     /** Draws one augmentation per image of {@code x} and applies it; the result is a new array. */
@@ -57,12 +74,11 @@ public final class DiffAugment {
         int n = (int) x.size(0), ch = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         float[] in = x.dup('c').data().asFloat();
         Applied a = new Applied(this, n, ch, h, w);
-        if (cutout) {   // without cutout the square stays 0x0 and covers nothing
-            a.cutW = (int) (w * 0.5 + 0.5);
-            a.cutH = (int) (h * 0.5 + 0.5);
-        }
+        double p = probability.p();
         for (int i = 0; i < n; i++) {
-            if (color) {
+            // a transform an image skips draws no parameters and keeps its identity values
+            if (color && applies(p, r)) {
+                a.colored[i] = true;
                 a.brightness[i] = (float) (r.nextDouble() - 0.5);
                 a.saturation[i] = ch > 1 ? (float) (r.nextDouble() * 2) : 1f;
                 a.contrast[i] = (float) (r.nextDouble() + 0.5);
@@ -70,17 +86,25 @@ public final class DiffAugment {
                 a.saturation[i] = 1f;
                 a.contrast[i] = 1f;
             }
-            if (translation) {
+            if (translation && applies(p, r)) {
                 int maxX = Math.max(1, (int) (w * 0.125 + 0.5)), maxY = Math.max(1, (int) (h * 0.125 + 0.5));
                 a.dx[i] = r.nextInt(2 * maxX + 1) - maxX;
                 a.dy[i] = r.nextInt(2 * maxY + 1) - maxY;
             }
-            if (cutout) {
-                a.cutX[i] = r.nextInt(w + (1 - w % 2)) - a.cutW / 2;
-                a.cutY[i] = r.nextInt(h + (1 - h % 2)) - a.cutH / 2;
+            if (cutout && applies(p, r)) {   // a skipped cutout keeps its 0x0 square, which covers nothing
+                a.cutW[i] = (int) (w * 0.5 + 0.5);
+                a.cutH[i] = (int) (h * 0.5 + 0.5);
+                a.cutX[i] = r.nextInt(w + (1 - w % 2)) - a.cutW[i] / 2;
+                a.cutY[i] = r.nextInt(h + (1 - h % 2)) - a.cutH[i] / 2;
             }
         }
         return a.result(forward(in, a, x.shape()));
+    }
+
+    /** Whether a transform applies to an image: a draw only when 0 < p < 1, so p = 1 draws what it always drew. */
+    private static boolean applies(double p, SplittableRandom r) {
+        if (p >= 1) return true;
+        return p > 0 && r.nextDouble() < p;
     }
 
     private INDArray forward(float[] in, Applied a, long[] shape) {
@@ -91,7 +115,7 @@ public final class DiffAugment {
         for (int i = 0; i < n; i++) {
             int o = i * img;
             System.arraycopy(in, o, tmp, 0, img);
-            if (color) colorForward(tmp, a, i, ch, plane);
+            if (a.colored[i]) colorForward(tmp, a, i, ch, plane);
             for (int c = 0; c < ch; c++) {
                 for (int y = 0; y < h; y++) {
                     int sy = y - a.dy[i];
@@ -130,8 +154,8 @@ public final class DiffAugment {
         private final DiffAugment owner;
         private final int n, ch, h, w;
         final float[] brightness, saturation, contrast;
-        final int[] dx, dy, cutX, cutY;
-        int cutW, cutH;
+        final boolean[] colored;
+        final int[] dx, dy, cutX, cutY, cutW, cutH;
         private INDArray images;
 
         private Applied(DiffAugment owner, int n, int ch, int h, int w) {
@@ -143,10 +167,13 @@ public final class DiffAugment {
             brightness = new float[n];
             saturation = new float[n];
             contrast = new float[n];
+            colored = new boolean[n];
             dx = new int[n];
             dy = new int[n];
             cutX = new int[n];
             cutY = new int[n];
+            cutW = new int[n];
+            cutH = new int[n];
         }
 
         private Applied result(INDArray augmented) {
@@ -165,7 +192,7 @@ public final class DiffAugment {
         }
 
         boolean inCut(int i, int x, int y) {
-            return x >= cutX[i] && x < cutX[i] + cutW && y >= cutY[i] && y < cutY[i] + cutH;
+            return x >= cutX[i] && x < cutX[i] + cutW[i] && y >= cutY[i] && y < cutY[i] + cutH[i];
         }
 
         /**

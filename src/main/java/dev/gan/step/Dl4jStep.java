@@ -1,8 +1,6 @@
 package dev.gan.step;
 
-import dev.gan.model.BceWithLogitsLoss;
 import dev.gan.model.EpsCapture;
-import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -10,7 +8,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
 
@@ -18,12 +15,14 @@ import java.util.SplittableRandom;
  * The {@code dl4j} engine: one GAN update on two separate DL4J graphs through their own layers, as pytorch/examples
  * dcgan does it:
  * <ol>
- *   <li>D step: D on the real batch (label 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
- *       on its own, on the detached fake batch (label 0); the two gradients are added and D's Adam runs once.</li>
- *   <li>G step: D (not updated) scores the same fakes against label 1 - the non-saturating loss - and the
- *       gradient it sends back to its input, captured by {@link EpsCapture}, is what G's backward pass
- *       propagates (G.fit's steps: gradient, G's own Adam, iteration count).</li>
+ *   <li>D step: D on the real batch (for ns, label 1 - smoothing) and, in a separate pass so that BatchNorm sees
+ *       each batch on its own, on the detached fake batch (label 0); on the steps it is due, the R1 phase
+ *       ({@link R1Penalty}) on the same reals; the gradients are added and D's Adam runs once.</li>
+ *   <li>G step: D (not updated) scores the same fakes with G's loss - for ns, against label 1, the non-saturating
+ *       loss - and the gradient it sends back to its input, captured by {@link EpsCapture}, is what {@code G.fit}
+ *       propagates through G with G's own Adam.</li>
  * </ol>
+ * Every pass of D starts from the {@link Objective}'s loss through {@link Dl4jPasses}.
  * No parameters are ever copied between networks (shared/DL4J-NOTES.md sections 0 and 2). With a
  * {@link DiffAugment}, D sees every batch - real, fake, and the fakes of the G step - augmented, and the G step's
  * gradient is mapped back through the augmentation before it reaches G. Under spectral norm every training pass of a
@@ -38,15 +37,14 @@ public final class Dl4jStep implements TrainingStep {
     private final ComputationGraph d;
     private final GanShape shape;
     private final EpsCapture inputGradient;
-    private final BceWithLogitsLoss dLoss;
-    private final float realLabel;
+    private final Dl4jPasses passes;
+    private final Objective objective;
     private final DiffAugment augment;
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private INDArray realGradient;
-    private INDArray ones, zeros, realTargets;
     private final SpectralNorm gNorm, dNorm;
 
-    public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing,
+    public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective,
                    DiffAugment augment, SpectralNorm gNorm, SpectralNorm dNorm) {
         this.gNorm = gNorm;
         this.dNorm = dNorm;
@@ -54,9 +52,9 @@ public final class Dl4jStep implements TrainingStep {
         this.g = g;
         this.d = d;
         this.shape = shape;
-        this.inputGradient = GanModels.inputGradient(d);
-        this.dLoss = GanModels.discriminatorLoss(d);
-        this.realLabel = (float) (1.0 - labelSmoothing);
+        this.passes = new Dl4jPasses(d);
+        this.inputGradient = passes.inputGradient();
+        this.objective = objective;
         // Adam state must exist before the first manual update, and outside any workspace
         d.getUpdater(true);
         g.getUpdater(true);
@@ -66,7 +64,6 @@ public final class Dl4jStep implements TrainingStep {
     public Fakes discriminatorStep(INDArray real, int[] realLabels, INDArray z, int[] fakeLabels, SplittableRandom rng,
                                    StepTimes times) {
         int b = (int) real.size(0);
-        targets(b);
         long t0 = System.nanoTime();
         gNorm.beginTrainingPass();   // G keeps W / sigma until its update
         INDArray fake = g.outputSingle(true, Labels.generatorInputs(shape, z, fakeLabels));
@@ -74,24 +71,20 @@ public final class Dl4jStep implements TrainingStep {
         INDArray realSeen = augment == null ? real : augment.apply(real, rng).images();
         INDArray fakeSeen = augment == null ? fake : augment.apply(fake, rng).images();
 
-        d.setInputs(Labels.discriminatorInputs(shape, realSeen, realLabels));
-        d.setLabels(realTargets);
         dNorm.beginTrainingPass();
-        d.computeGradientAndScore();
+        Dl4jPasses.Pass onReal = passes.run(Labels.discriminatorInputs(shape, realSeen, realLabels), objective.real(),
+                objective.loss());
         dNorm.endTrainingPass(true);
-        double lossReal = d.score();
-        double dReal = dLoss.lastMeanProbability();
         INDArray grad = d.gradient().gradient();
         if (realGradient == null) realGradient = grad.dup();
         else realGradient.assign(grad);
+        R1Penalty r1 = objective.r1();
+        if (r1 != null && r1.due(d.getIterationCount())) regularize(r1, realSeen, realLabels);
 
-        d.setInputs(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels));
-        d.setLabels(zeros);
         dNorm.beginTrainingPass();
-        d.computeGradientAndScore();
+        Dl4jPasses.Pass onFake = passes.run(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels),
+                objective.loss().fake(), objective.loss());
         dNorm.endTrainingPass(true);
-        double lossFake = d.score();
-        double dFake = dLoss.lastMeanProbability();
         Gradient total = d.gradient();
         total.gradient().addi(realGradient);
         // the updater turns the summed minibatch gradient into Adam's update in place (dividing by b)
@@ -100,19 +93,49 @@ public final class Dl4jStep implements TrainingStep {
         BaseOptimizer.incrementIterationCount(d, 1);
         long t2 = System.nanoTime();
         if (times != null) times.add(t1 - t0, t2 - t1, 0, 0);
-        return new Fakes(z, fakeLabels, fake, lossReal + lossFake, dReal, dFake);
+        return new Fakes(z, fakeLabels, fake, onReal.loss() + onFake.loss(), onReal.shown(), onFake.shown());
+    }
+
+    /**
+     * The R1 phase's minibatch-sum gradient of D's parameters on these (already augmented) reals, as a new array:
+     * the phase as the D step runs it, on its own, for checking it against a reference. Needs an objective with R1.
+     */
+    public INDArray r1Gradient(INDArray real, int[] labels) {
+        realGradient = d.params().like().assign(0);
+        regularize(objective.r1(), real, labels);
+        return realGradient.dup();
+    }
+
+    /**
+     * The Dreg phase: adds R1's minibatch-sum parameter gradient to the real pass's gradient by the finite difference
+     * of {@link R1Penalty}, from three passes of D with dLoss/dOutput = 1: g = grad_x sum D, then grad_theta at
+     * x +- e g with D's LeakyReLU masks frozen at x ({@link FrozenActivations}).
+     */
+    private void regularize(R1Penalty r1, INDArray real, int[] labels) {
+        try (FrozenActivations activations = new FrozenActivations(d)) {
+            passes.run(Labels.discriminatorInputs(shape, real, labels), LogitFunction.SUM, objective.loss());
+            INDArray g = inputGradient.captured().dup();
+            double e = R1Penalty.epsilon(g);
+            if (e == 0) return;   // D is flat at the reals: no penalty, no gradient
+            activations.freeze();
+            passes.run(Labels.discriminatorInputs(shape, real.add(g.mul(e)), labels), LogitFunction.SUM,
+                    objective.loss());
+            INDArray plus = d.gradient().gradient().dup();
+            passes.run(Labels.discriminatorInputs(shape, real.sub(g.mul(e)), labels), LogitFunction.SUM,
+                    objective.loss());
+            r1.accumulate(realGradient, plus, d.gradient().gradient(), e);
+        }
     }
 
     @Override
     public StepStats generatorStep(Fakes f, SplittableRandom rng, StepTimes times) {
         long t0 = System.nanoTime();
         DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images(), rng);
-        d.setInputs(Labels.discriminatorInputs(shape, aug == null ? f.images() : aug.images(), f.labels()));
-        d.setLabels(ones);
+        // D in training mode; its parameters are not touched
         dNorm.beginTrainingPass();
-        d.computeGradientAndScore();   // D in training mode; its parameters are not touched
+        double lossG = passes.run(Labels.discriminatorInputs(shape, aug == null ? f.images() : aug.images(), f.labels()),
+                objective.loss().generator(), objective.loss()).loss();
         dNorm.endTrainingPass(false);
-        double lossG = d.score();
         INDArray dLossDFake = aug == null ? inputGradient.captured() : aug.backprop(inputGradient.captured());
         long t1 = System.nanoTime();
         // G.fit's own steps, spelled out so that spectral norm can act between the gradient and the update
@@ -139,12 +162,5 @@ public final class Dl4jStep implements TrainingStep {
     @Override
     public String engine() {
         return NAME;
-    }
-
-    private void targets(int b) {
-        if (ones != null && ones.size(0) == b) return;
-        ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
-        zeros = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1);
-        realTargets = Nd4j.valueArrayOf(new long[]{b, 1}, realLabel);
     }
 }

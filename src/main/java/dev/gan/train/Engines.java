@@ -3,8 +3,10 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import dev.gan.step.DiffAugment;
 import dev.gan.step.Dl4jStep;
+import dev.gan.step.Objective;
 import dev.gan.step.Stabilisers;
 import dev.gan.step.TrainingStep;
 import dev.gan.step.fast.FastStep;
@@ -36,16 +38,20 @@ public final class Engines {
         }
     }
 
-    /** The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. */
+    /**
+     * The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. Both
+     * engines take the same objective (training.loss, R1), the same spectral norm and EMA ({@code s}) and the same
+     * augmentation, whose probability is {@code p} (the run's, which adaptive augmentation moves and checkpoints save).
+     */
     public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d,
-                                  Stabilisers s) {
+                                  Stabilisers s, AugmentProbability p) {
         String engine = cfg.training().engine();
-        double smoothing = cfg.training().labelSmoothing();
-        DiffAugment augment = DiffAugment.of(cfg.training().augment());
+        Objective objective = Objective.of(cfg.training());
+        DiffAugment augment = DiffAugment.of(cfg.training().augment(), p);
         String note = null;
         if (!DL4J.equals(engine)) {
             try {
-                return new Selected(s.wrap(new FastStep(g, d, shape, smoothing, augment, s.generatorNorm(),
+                return new Selected(s.wrap(new FastStep(g, d, shape, objective, augment, s.generatorNorm(),
                         s.discriminatorNorm()), g), null);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
@@ -55,7 +61,7 @@ public final class Engines {
                 note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
-        return new Selected(s.wrap(new Dl4jStep(g, d, shape, smoothing, augment, s.generatorNorm(),
+        return new Selected(s.wrap(new Dl4jStep(g, d, shape, objective, augment, s.generatorNorm(),
                 s.discriminatorNorm()), g), note);
     }
 }

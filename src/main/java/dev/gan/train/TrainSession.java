@@ -10,11 +10,13 @@ import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.data.MappedPixels;
 import dev.gan.io.AtomicFiles;
+import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import dev.gan.step.Stabilisers;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.EvalListener;
@@ -74,9 +76,14 @@ public final class TrainSession {
                     ck.discriminator(), ck.extras().spectralNorm(), ck.extras().generatorEma(), ck.file().toString()));
         }
 
-        /** The training step for these networks under {@code cfg}'s training.engine. */
+        /** The training step for these networks under {@code cfg}'s training.engine, from step 0. */
         public Engines.Selected engine(ExperimentConfig cfg, GanShape shape) {
-            return Engines.create(cfg, shape, generator, discriminator, stabilisers);
+            return engine(cfg, shape, AugmentProbability.of(cfg.training()));
+        }
+
+        /** The training step, with the augmentation probability {@code p} (adaptive augmentation moves it). */
+        public Engines.Selected engine(ExperimentConfig cfg, GanShape shape, AugmentProbability p) {
+            return Engines.create(cfg, shape, generator, discriminator, stabilisers, p);
         }
     }
 
@@ -178,9 +185,10 @@ public final class TrainSession {
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
-        Engines.Selected engine = nets.engine(cfg, shape);
+        AugmentProbability augment = AugmentProbability.of(cfg.training());
+        Engines.Selected engine = nets.engine(cfg, shape, augment);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, options);
+        return run(cfg, dir, data, shape, nets, engine, 0, 0, 0, augment, options);
     }
 
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
@@ -189,7 +197,8 @@ public final class TrainSession {
         ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
-        return run(cfg, dir, data, shape, nets, nets.engine(cfg, shape), 0, 0, 0, options);
+        AugmentProbability augment = AugmentProbability.of(cfg.training());
+        return run(cfg, dir, data, shape, nets, nets.engine(cfg, shape, augment), 0, 0, 0, augment, options);
     }
 
     /**
@@ -244,18 +253,23 @@ public final class TrainSession {
         if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
         if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
         Networks nets = Networks.resume(cfg, ck);
-        Engines.Selected engine = nets.engine(cfg, shape);
+        var st = ck.state();
+        // adaptive augmentation continues from the saved p and partial interval (a checkpoint without them: from 0)
+        CheckpointState.Augment a = st.augment();
+        AugmentProbability augment = a == null ? AugmentProbability.of(cfg.training())
+                : AugmentProbability.resume(cfg.training(), a.p(), a.signSum(), a.count());
+        Engines.Selected engine = nets.engine(cfg, shape, augment);
         Path parent = file.toAbsolutePath().getParent();
         RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        var st = ck.state();
         return run(cfg, dir, data, shape, nets, engine, st.step(),
-                st.epoch(), st.batchesDrawn(), options);
+                st.epoch(), st.batchesDrawn(), augment, options);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, ImageSet data, GanShape shape, Networks nets,
-                              Engines.Selected engine, long step, long epoch, long batchesDrawn, Options options) {
+                              Engines.Selected engine, long step, long epoch, long batchesDrawn,
+                              AugmentProbability augment, Options options) {
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
         appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
@@ -267,7 +281,7 @@ public final class TrainSession {
                 shape.channels(), shape.size(), shape.size()));
         try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn);
+                    nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn, augment);
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
             log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s", data.count(), data.channels(),
                     data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : "",
@@ -286,6 +300,7 @@ public final class TrainSession {
                     run.totalSteps(), cfg.training().batchSize(),
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
+            log.info(objective(cfg));
             List<TrainingListener> listeners = new ArrayList<>();
             listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
             boolean eval = cfg.training().evalEvery() > 0;
@@ -353,6 +368,16 @@ public final class TrainSession {
 
     private static String plain(double v) {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** The log line that says what the step optimises: loss, R1 and augmentation. */
+    private static String objective(ExperimentConfig cfg) {
+        var t = cfg.training();
+        String r1 = t.r1Gamma() > 0 ? String.format(Locale.ROOT, ", R1 gamma %s every %d D steps", t.r1Gamma(),
+                t.r1Every()) : "";
+        String aug = !t.augmenting() ? ", no augmentation" : ", augment " + t.augment() + " with p " + (t.augmentAuto()
+                ? String.format(Locale.ROOT, "auto (target %s, %s kimg)", t.adaTarget(), t.adaKimg()) : t.augmentP());
+        return "objective: loss " + t.loss() + r1 + aug;
     }
 
     private static List<String> numbered(List<String> names) {

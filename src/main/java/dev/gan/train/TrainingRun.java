@@ -8,6 +8,7 @@ import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
 import dev.gan.step.Stabilisers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -35,11 +36,21 @@ public final class TrainingRun {
     private long step;
     private long epoch;
     private long batchesDrawn;
+    private final AugmentProbability augment;
     private volatile boolean stopRequested;
 
+    /** A run whose augmentation probability starts from the config's (no checkpoint to continue it from). */
     TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
                 ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
                 RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn) {
+        this(config, configYaml, shape, classNames, generator, discriminator, stabilisers, data, dir, log, step, epoch,
+                batchesDrawn, AugmentProbability.of(config.training()));
+    }
+
+    TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
+                ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
+                RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn, AugmentProbability augment) {
+        this.augment = augment;
         this.config = config;
         this.configYaml = configYaml;
         this.shape = shape;
@@ -122,6 +133,11 @@ public final class TrainingRun {
         return log;
     }
 
+    /** The probability of each augmentation transform (training.augment_p), which adaptive augmentation moves. */
+    public AugmentProbability augment() {
+        return augment;
+    }
+
     public long step() {
         return step;
     }
@@ -163,6 +179,7 @@ public final class TrainingRun {
     /** What a checkpoint of this run at the current step records besides the networks. */
     public CheckpointState checkpointState() {
         return new CheckpointState(dev.gan.io.Checkpoints.FORMAT_VERSION, Version.get(), step, epoch, batchesDrawn,
-                config.seed(), config.model().type(), shape, classNames, Instant.now().toString());
+                config.seed(), config.model().type(), shape, classNames, Instant.now().toString(),
+                new CheckpointState.Augment(augment.p(), augment.signSum(), augment.count()));
     }
 }

@@ -55,6 +55,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void objectiveKeysOutOfRange() {
+        String f = f("objective-out-of-range.yaml");
+        assertEquals(List.of(
+                f + ":3: training.loss must be one of [ns, hinge, lsgan, wgan] (got \"softplus\")",
+                f + ":4: training.r1_gamma must be between 0 and 1000 (0 = no R1 penalty) (got -1.0)",
+                f + ":5: training.r1_every must be between 1 and 1000 (1 = every D step; StyleGAN2 uses 16) (got 0)",
+                f + ":7: training.augment_p must be auto or a number between 0 and 1 (got \"1.5\")",
+                f + ":8: training.ada_target must be > 0 and < 1 (got 1.2)"),
+                error("objective-out-of-range.yaml").lines().toList());
+    }
+
+    @Test
+    void augmentProbabilityNeedsAugmentation() {
+        assertEquals(f("augment-p-without-augment.yaml") + ":4: training.augment_p is auto but training.augment is "
+                + "none: name the transforms it applies, e.g. training.augment=color,translation,cutout (or remove "
+                + "augment_p)", error("augment-p-without-augment.yaml"));
+    }
+
+    @Test
+    void r1NeedsADiscriminatorWithoutBatchNorm() {
+        assertEquals(f("r1-with-batchnorm.yaml") + ":5: training.r1_gamma needs a discriminator without BatchNorm (R1 "
+                + "penalises each real image's own gradient; BatchNorm mixes the batch into it): set "
+                + "model.d_batch_norm=false, or training.r1_gamma=0", error("r1-with-batchnorm.yaml"));
+        assertEquals(f("r1-with-batchnorm.yaml") + ":5: training.r1_gamma does not work with "
+                + "model.d_minibatch_stddev (R1's finite difference needs a D that is linear between its LeakyReLU "
+                + "kinks): set model.d_minibatch_stddev=false, or training.r1_gamma=0",
+                error("r1-with-batchnorm.yaml", "model.d_batch_norm=false", "model.d_minibatch_stddev=true"));
+    }
+
+    @Test
+    void labelSmoothingNeedsALossWithATarget() {
+        assertEquals(f("smoothing-without-target.yaml") + ":4: training.label_smoothing moves the real target of the "
+                + "ns and lsgan losses; training.loss hinge has no target: set label_smoothing to 0 (got 0.1)",
+                error("smoothing-without-target.yaml"));
+    }
+
+    @Test
     void malformedYaml() {
         String msg = error("malformed.yaml");
         assertTrue(msg.startsWith(f("malformed.yaml") + ":5: malformed YAML: "), msg);

@@ -36,6 +36,71 @@ class DiffAugmentTest {
         }
     }
 
+    /**
+     * With augment_p < 1 each transform applies to each image or not: the map stays affine per image, so the
+     * gradient stays exact - the same check as above, on a batch where some images skip some transforms.
+     */
+    @Test
+    void backpropStaysExactWhenTransformsApplyToSomeImagesOnly() {
+        DiffAugment aug = DiffAugment.of("color,translation,cutout", AugmentProbability.fixed(0.5));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 8, 8).muli(2).subi(1);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 8, 3, 8, 8).subi(0.5);
+        DiffAugment.Applied a = aug.apply(x, new SplittableRandom(11));
+        int colored = 0, shifted = 0, cut = 0;
+        for (int i = 0; i < 8; i++) {
+            colored += a.colored[i] ? 1 : 0;
+            shifted += a.dx[i] != 0 || a.dy[i] != 0 ? 1 : 0;
+            cut += a.cutW[i] > 0 ? 1 : 0;
+        }
+        assertTrue(colored > 0 && colored < 8 && cut > 0 && cut < 8 && shifted < 8,
+                "some but not all images: color " + colored + ", cutout " + cut + ", translation " + shifted);
+        INDArray grad = a.backprop(w);
+        double eps = 0.05, worst = 0;
+        for (int j = 0; j < x.length(); j++) {
+            INDArray plus = x.dup(), minus = x.dup();
+            plus.data().put(j, x.data().getFloat(j) + eps);
+            minus.data().put(j, x.data().getFloat(j) - eps);
+            double lp = a.applySame(plus).mul(w).sumNumber().doubleValue();
+            double lm = a.applySame(minus).mul(w).sumNumber().doubleValue();
+            worst = Math.max(worst, Math.abs((lp - lm) / (2 * eps) - grad.data().getFloat(j)));
+        }
+        assertTrue(worst < 1e-3, "max |fd - backprop| = " + worst);
+    }
+
+    @Test
+    void probabilityZeroLeavesImagesAloneAndOneDrawsWhatDiffAugmentAlwaysDrew() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 8, 8);
+        INDArray none = DiffAugment.of("color,translation,cutout", AugmentProbability.fixed(0))
+                .apply(x, new SplittableRandom(2)).images();
+        assertEquals(x, none);
+        INDArray always = DiffAugment.of("color,translation,cutout", AugmentProbability.fixed(1))
+                .apply(x, new SplittableRandom(2)).images();
+        assertEquals(DiffAugment.of("color,translation,cutout").apply(x, new SplittableRandom(2)).images(), always);
+        assertNotEquals(x, always);
+    }
+
+    /** StyleGAN2-ADA's rule: every 4 D steps, p moves by batch * 4 / (ada_kimg * 1000) towards r_t = target. */
+    @Test
+    void adaptiveProbabilityFollowsTheSignOfDOnReals() {
+        dev.gan.config.TrainingConfig t = dev.gan.config.ConfigLoader.fromYaml(
+                "training: {augment: color, augment_p: auto, ada_target: 0.6, ada_kimg: 1}", "test", java.util.List.of())
+                .training();
+        AugmentProbability p = AugmentProbability.of(t);
+        assertEquals(0.0, p.p());
+        for (int i = 0; i < 3; i++) p.observeReal(1.0, 50);   // D sure of every real: r_t = 1 > 0.6
+        assertEquals(0.0, p.p(), "no change within an interval");
+        p.observeReal(1.0, 50);
+        assertEquals(0.2, p.p(), 1e-12, "50 * 4 / 1000");
+        for (int i = 0; i < 4; i++) p.observeReal(0.0, 50);   // r_t = 0 < 0.6: down again
+        assertEquals(0.0, p.p(), 1e-12);
+        for (int i = 0; i < 4; i++) p.observeReal(-1.0, 50);
+        assertEquals(0.0, p.p(), "clamped at 0");
+        AugmentProbability resumed = AugmentProbability.resume(t, 0.4, 1.5, 2);
+        resumed.observeReal(1.0, 50);
+        resumed.observeReal(1.0, 50);   // completes the saved interval: r_t = 3.5 / 4 > 0.6
+        assertEquals(0.6, resumed.p(), 1e-12);
+    }
+
     @Test
     void translationShiftsAndFillsWithBlack() {
         DiffAugment aug = DiffAugment.of("translation");

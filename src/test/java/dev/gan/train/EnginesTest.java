@@ -59,11 +59,21 @@ class EnginesTest {
     @ParameterizedTest(name = "tiny config {0}")
     @ValueSource(strings = {"as is", "training.d_steps=2,training.g_steps=2,training.label_smoothing=0.1",
             "model.spectral_norm=d,model.d_batch_norm=false",
-            "model.spectral_norm=gd,model.d_batch_norm=false,training.ema.kimg=0.5,training.g_steps=2"})
+            "model.spectral_norm=gd,model.d_batch_norm=false,training.ema.kimg=0.5,training.g_steps=2",
+            "training.loss=hinge",
+            "training.loss=lsgan,training.label_smoothing=0.1",
+            "training.loss=wgan,training.r1_gamma=1,training.r1_every=2,model.d_batch_norm=false",
+            // not cutout: its squares of exact zeros meet D's zero initial biases, and at z == 0 exactly DL4J's
+            // LeakyReLU derivative is not the fast engine's (PyTorch's: alpha), a difference of the engines
+            // that predates augment_p
+            "training.loss=hinge,training.augment=color,translation,training.augment_p=0.5",
+            // ada_kimg 0.2: p moves by 16 * 4 / 200 = 0.32 every 4 D steps, so these 10 steps see several values
+            "training.augment=color,translation,training.augment_p=auto,training.ada_kimg=0.2"})
     void fastAndDl4jEnginesGiveTheSameTrajectory(String sets) throws Exception {
         Trained dl4j = train("dl4j", sets), fast = train("fast", sets);
         assertEquals("dl4j", dl4j.engine);
         assertEquals("fast", fast.engine);
+        assertEquals(dl4j.augmentP, fast.augmentP, "augment_p");
         double worst = 0;
         for (int i = 0; i < STEPS; i++) {
             double[] a = dl4j.stats.get(i), b = fast.stats.get(i);
@@ -119,6 +129,9 @@ class EnginesTest {
         // spectral norm and the EMA generator act around the passes: the fast engine covers them
         assertEquals("fast", engineFor("training.engine=auto", "model.spectral_norm=gd", "model.d_batch_norm=false",
                 "training.ema.kimg=1"));
+        // the losses, R1 and adaptive augmentation are all the fast engine's too
+        assertEquals("fast", engineFor("training.engine=auto", "training.loss=wgan", "training.r1_gamma=1",
+                "model.d_batch_norm=false", "training.augment=color", "training.augment_p=auto"));
     }
 
     @Test
@@ -156,13 +169,14 @@ class EnginesTest {
     }
 
     private record Trained(String engine, GanShape shape, ComputationGraph g, ComputationGraph d,
-                           dev.gan.step.Stabilisers stabilisers, List<double[]> stats) {
+                           dev.gan.step.Stabilisers stabilisers, List<double[]> stats, double augmentP) {
     }
 
     /** {@link #STEPS} steps of the tiny config through Trainer with one engine; the stats of every step. */
     private Trained train(String engine, String sets) throws Exception {
         List<String> overrides = new ArrayList<>(List.of("training.engine=" + engine));
-        if (!sets.equals("as is")) overrides.addAll(List.of(sets.split(",")));
+        // keys are comma-separated; a comma inside a value (training.augment's policy) is not followed by a key
+        if (!sets.equals("as is")) overrides.addAll(List.of(sets.split(",(?=[a-z_]+\\.)")));
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, engine, ""), overrides);
         Backend.init();
         ImageSet data = Datasets.load(cfg.data());
@@ -171,14 +185,16 @@ class EnginesTest {
         List<double[]> stats = new ArrayList<>();
         try (RunLog log = new RunLog(tmp.resolve(engine + ".log"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    nets.stabilisers(), data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0);
+                    nets.stabilisers(), data, new RunDirectory(tmp.resolve(engine)), log, 0, 0, 0,
+                    dev.gan.step.AugmentProbability.of(cfg.training()));
             Trainer trainer = new Trainer(run, List.of(), null);
             for (int i = 0; i < STEPS; i++) {
                 StepStats s = trainer.oneStep();
                 run.completeStep();
                 stats.add(new double[]{s.lossD(), s.lossG(), s.dReal(), s.dFake()});
             }
-            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), nets.stabilisers(), stats);
+            return new Trained(trainer.engine(), shape, nets.generator(), nets.discriminator(), nets.stabilisers(), stats,
+                    run.augment().p());
         }
     }
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.gan.TestRuns.gan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,11 +29,18 @@ class ResumeTest {
     @TempDir
     Path tmp;
 
-    /** With augmentation too: its random draws are functions of the step, like the noise. */
+    /**
+     * With augmentation too: its random draws are functions of the step, like the noise. And with the objectives'
+     * state: hinge, lazy R1 (due on D steps 0, 2, 4: the resumed part must find it from D's iteration count) and
+     * adaptive augmentation (ada_kimg 0.2 moves p by 0.32 after D step 4, and the checkpoint at step 3 holds a
+     * partial interval of 3 D steps that the resumed run must finish).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"none", "color,translation,cutout"})
-    void resumedRunMatchesStraightRun(String augment) throws Exception {
-        resumeMatchesStraightRun("training.augment=" + augment);
+    @ValueSource(strings = {"training.augment=none", "training.augment=color,translation,cutout",
+            "training.loss=hinge;training.r1_gamma=1;training.r1_every=2;model.d_batch_norm=false;"
+                    + "training.augment=color,translation,cutout;training.augment_p=auto;training.ada_kimg=0.2"})
+    void resumedRunMatchesStraightRun(String sets) throws Exception {
+        resumeMatchesStraightRun(sets.split(";"));
     }
 
     /**
@@ -72,6 +81,15 @@ class ResumeTest {
         assertClose(a.generator().updaterState(), b.generator().updaterState());
         assertEquals(6, b.generator().getIterationCount());
         assertEquals(a.state().batchesDrawn(), b.state().batchesDrawn());
+        assertEquals(a.state().augment(), b.state().augment());
+        if (String.join(";", sets).contains("augment_p=auto")) {
+            assertTrue(a.state().augment().p() > 0, "p moved: " + a.state().augment());
+            assertEquals(2, a.state().augment().count(), "6 D steps: one interval of 4 and 2 into the next");
+            double[] pa = MetricsLog.read(tmp.resolve("runs/straight-001/metrics.csv")).get("augment_p");
+            double[] pb = MetricsLog.read(tmp.resolve("runs/split-001/metrics.csv")).get("augment_p");
+            assertEquals(a.state().augment().p(), pa[pa.length - 1], 1e-6, "metrics.csv logs p");
+            assertEquals(pa[pa.length - 1], pb[pb.length - 1], 0.0);
+        }
 
         // metrics continue without repeating a step: 2, 3 (end of the first part), 4, 6
         assertArrayEquals(new double[]{2, 3, 4, 6}, MetricsLog.read(tmp.resolve("runs/split-001/metrics.csv")).get("step"));
@@ -92,6 +110,12 @@ class ResumeTest {
         assertEquals(2, r.exit());
         assertEquals("--set model.g_width=16: a resumed run keeps its model, data, seed, training.batch_size and "
                 + "training.d_steps; to change them start a new run with --config", r.err().strip());
+    }
+
+    private static String[] command(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(args);
+        return all.toArray(String[]::new);
     }
 
     private static void assertClose(INDArray expected, INDArray actual) {

@@ -41,6 +41,7 @@ final class FastNet {
     private final ComputationGraph graph;
     private final int chainInput;
     private final List<Stage> stages = new ArrayList<>();
+    private final List<Nonlinearity> nonlinearities;
     /** The whole gradient view, as the updater expects it: the flat array (not a copy) plus a view per parameter. */
     private final Gradient gradient;
     private final SpectralNorm norm;
@@ -69,7 +70,17 @@ final class FastNet {
             views.forEach((key, view) -> gradient.setGradientFor(name + "_" + key, view));
         }
         Views views = new Views(graph, byLayer);
-        for (NetCompiler.StageFactory f : plan.stages()) stages.add(f.create(views));
+        nonlinearities = Nonlinearity.collect(() -> {
+            for (NetCompiler.StageFactory f : plan.stages()) stages.add(f.create(views));
+        });
+    }
+
+    /**
+     * Frozen, every (leaky) ReLU keeps the mask of the last unfrozen forward pass, so that the network is the linear
+     * map it was around that input (R1's finite difference); unfrozen again, forward passes compute masks as usual.
+     */
+    void freezeActivations(boolean frozen) {
+        for (Nonlinearity n : nonlinearities) n.freeze(frozen);
     }
 
     /** The network's output (before its loss) in training mode, for inputs in the graph's input order. */
@@ -94,6 +105,11 @@ final class FastNet {
     /** Views of the gradient view by DL4J variable name ("d_conv1_W", ...), as DL4J's own Gradient names them. */
     Map<String, INDArray> gradientsByVariable() {
         return gradient.gradientForVariable();
+    }
+
+    /** Updates the graph's updater has made (DL4J's iteration count). */
+    long iterations() {
+        return graph.getIterationCount();
     }
 
     /** The graph's flat gradient view. */

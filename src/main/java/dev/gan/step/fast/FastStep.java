@@ -5,6 +5,8 @@ import dev.gan.model.ExternalGradientLoss;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import dev.gan.step.DiffAugment;
+import dev.gan.step.Objective;
+import dev.gan.step.R1Penalty;
 import dev.gan.step.SpectralNorm;
 import dev.gan.step.StepStats;
 import dev.gan.step.StepTimes;
@@ -15,12 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.SplittableRandom;
 
 /**
- * The GAN step of {@link dev.gan.train.Dl4jStep} - same passes, same losses, same updates - run by {@link FastNet}s
+ * The GAN step of {@link dev.gan.step.Dl4jStep} - same passes, same losses, same updates - run by {@link FastNet}s
  * on libnd4j ops with arrays kept across steps, directly on the graphs' parameters, gradients and updaters:
  * <ol>
- *   <li>D step: D on the real batch (target 1 - smoothing) and, in a separate pass so that BatchNorm sees each batch
- *       on its own, on the detached fakes (target 0); the gradients are added and D's updater runs once.</li>
- *   <li>G step: D, in training mode and not updated, scores the same fakes against target 1; dLoss/dFake goes back
+ *   <li>D step: D on the real batch (its loss for reals: for ns, target 1 - smoothing) and, in a separate pass so
+ *       that BatchNorm sees each batch on its own, on the detached fakes; on the steps it is due, the R1 phase
+ *       ({@link R1Penalty}) on the same reals; the gradients are added and D's updater runs once.</li>
+ *   <li>G step: D, in training mode and not updated, scores the same fakes with G's loss; dLoss/dFake goes back
  *       through G from the activations of the forward pass that made the fakes (DL4J's {@code G.fit} repeats that
  *       pass and gets the same numbers), then G's updater runs once.</li>
  * </ol>
@@ -32,15 +35,15 @@ public final class FastStep implements TrainingStep {
     private final FastNet g;
     private final FastNet d;
     private final GanShape shape;
-    private final double realTarget;
-    private final LogitLoss loss = new LogitLoss();
-    private final Buffer realGradient = new Buffer();
+    private final Objective objective;
+    private final LogitLoss loss;
+    private final Buffer realGradient = new Buffer(), r1Plus = new Buffer(), ones = new Buffer();
     /** The fakes G's kept activations belong to: the only ones a generator step can backprop through. */
     private Fakes current;
     private final DiffAugment augment;
 
     /** Checks both graphs before it touches either; throws when the fast engine does not cover one of them. */
-    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, double labelSmoothing, DiffAugment augment,
+    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective, DiffAugment augment,
                     SpectralNorm gNorm, SpectralNorm dNorm) throws NotCovered {
         this.augment = augment;
         NetCompiler.Plan gPlan = GraphCompiler.plan(g, "generator", ExternalGradientLoss.class);
@@ -53,7 +56,8 @@ public final class FastStep implements TrainingStep {
         this.g = new FastNet(gPlan, gNorm);
         this.d = new FastNet(dPlan, dNorm);
         this.shape = shape;
-        this.realTarget = 1.0 - labelSmoothing;
+        this.objective = objective;
+        this.loss = new LogitLoss(objective.loss());
     }
 
     @Override
@@ -67,19 +71,58 @@ public final class FastStep implements TrainingStep {
         // augmented copies: the fakes themselves stay G's output, which the generator step backpropagates from
         INDArray realSeen = augment == null ? real : augment.apply(real, rng).images();
         INDArray fakeSeen = augment == null ? fake : augment.apply(fake, rng).images();
-        LogitLoss.Scored onReal = loss.score(d.forward(Labels.discriminatorInputs(shape, realSeen, realLabels)), realTarget);
+        LogitLoss.Scored onReal = loss.score(d.forward(Labels.discriminatorInputs(shape, realSeen, realLabels)),
+                objective.real());
+        if (augment != null) augment.probability().observeReal(onReal.meanSign(), b);
         d.backward(onReal.gradient());
         INDArray realGrads = realGradient.of(d.gradients().shape()).assign(d.gradients());
+        R1Penalty r1 = objective.r1();
+        if (r1 != null && r1.due(d.iterations())) regularize(r1, realSeen, realLabels, realGrads);
 
-        LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)), 0.0);
+        LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)),
+                objective.loss().fake());
         d.backward(onFake.gradient());
         d.gradients().addi(realGrads);
         d.update(b);
         long t2 = System.nanoTime();
         if (times != null) times.add(t1 - t0, t2 - t1, 0, 0);
-        current = new Fakes(z, fakeLabels, fake, onReal.loss() + onFake.loss(), onReal.meanProbability(),
-                onFake.meanProbability());
+        current = new Fakes(z, fakeLabels, fake, onReal.loss() + onFake.loss(), onReal.shown(), onFake.shown());
         return current;
+    }
+
+    /**
+     * The R1 phase's minibatch-sum gradient of D's parameters on these (already augmented) reals, as a new array:
+     * the phase as the D step runs it, on its own, for checking it against a reference. Needs an objective with R1.
+     */
+    public INDArray r1Gradient(INDArray real, int[] labels) {
+        INDArray sum = d.gradients().like().assign(0);
+        regularize(objective.r1(), real, labels, sum);
+        return sum;
+    }
+
+    /**
+     * The Dreg phase: adds R1's minibatch-sum parameter gradient to {@code sum} by the finite difference of
+     * {@link R1Penalty}, from three passes of D with dLoss/dOutput = 1: g = grad_x sum D, then grad_theta at x +- e g
+     * with D's activation masks frozen at x.
+     */
+    private void regularize(R1Penalty r1, INDArray real, int[] labels, INDArray sum) {
+        int b = (int) real.size(0);
+        INDArray one = ones.of(b, 1).assign(1);
+        d.forward(Labels.discriminatorInputs(shape, real, labels));
+        INDArray g = d.backward(one).dup();
+        double e = R1Penalty.epsilon(g);
+        if (e == 0) return;   // D is flat at the reals: no penalty, no gradient
+        d.freezeActivations(true);
+        try {
+            d.forward(Labels.discriminatorInputs(shape, real.add(g.mul(e)), labels));
+            d.backward(one);
+            INDArray plus = r1Plus.of(d.gradients().shape()).assign(d.gradients());
+            d.forward(Labels.discriminatorInputs(shape, real.sub(g.mul(e)), labels));
+            d.backward(one);
+            r1.accumulate(sum, plus, d.gradients(), e);
+        } finally {
+            d.freezeActivations(false);
+        }
     }
 
     @Override
@@ -92,7 +135,8 @@ public final class FastStep implements TrainingStep {
         long t0 = System.nanoTime();
         DiffAugment.Applied aug = augment == null ? null : augment.apply(f.images(), rng);
         INDArray seen = aug == null ? f.images() : aug.images();
-        LogitLoss.Scored scored = loss.score(d.forward(Labels.discriminatorInputs(shape, seen, f.labels())), 1.0);
+        LogitLoss.Scored scored = loss.score(d.forward(Labels.discriminatorInputs(shape, seen, f.labels())),
+                objective.loss().generator());
         INDArray dLossDSeen = d.backward(scored.gradient());   // D's parameters are not updated
         INDArray dLossDFake = aug == null ? dLossDSeen : aug.backprop(dLossDSeen);
         long t1 = System.nanoTime();

@@ -1,30 +1,32 @@
 package dev.gan.step.fast;
 
+import dev.gan.step.GanLoss;
+import dev.gan.step.LogitFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link dev.gan.model.BceWithLogitsLoss} for D's [B, 1] logits, on the host (B numbers): the mean loss
- * softplus(z) - y z as D's score, the mean sigmoid(z) as D(x) or D(G(z)), and dLoss/dz = sigmoid(z) - y per example
- * - the minibatch-sum gradient DL4J's output layers pass back - into a kept array.
+ * A {@link GanLoss} on D's [B, 1] outputs, on the host (B numbers): the mean loss as D's or G's score, D(x) or
+ * D(G(z)) as the loss defines it, the mean sign (adaptive augmentation's r_t), and the per-example dLoss/dOutput -
+ * the minibatch-sum gradient DL4J's output layers pass back - in a kept array. For ns these are the numbers of
+ * {@link dev.gan.model.BceWithLogitsLoss}, the loss in D's graph that the dl4j engine uses.
  */
 final class LogitLoss {
-    /** @param gradient dLoss/dLogits; valid until the next {@link #score} */
-    record Scored(double loss, double meanProbability, INDArray gradient) {
+    /** @param gradient dLoss/dOutput; valid until the next {@link #score} */
+    record Scored(double loss, double shown, double meanSign, INDArray gradient) {
     }
 
+    private final GanLoss loss;
     private final Buffer gradient = new Buffer();
 
-    Scored score(INDArray logits, double target) {
-        float[] z = logits.toFloatVector();
-        INDArray grad = gradient.of(z.length, 1);
-        double loss = 0, probability = 0;
-        for (int i = 0; i < z.length; i++) {
-            double p = 1 / (1 + Math.exp(-z[i]));
-            // max(z, 0) - y z + log(1 + exp(-|z|)): softplus(z) - y z without overflow
-            loss += Math.max(z[i], 0) - target * z[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
-            probability += p;
-            grad.putScalar(i, p - target);
-        }
-        return new Scored(loss / z.length, probability / z.length, grad);
+    LogitLoss(GanLoss loss) {
+        this.loss = loss;
+    }
+
+    Scored score(INDArray outputs, LogitFunction f) {
+        GanLoss.Scored s = GanLoss.score(outputs.toDoubleVector(), f, loss);
+        double[] derivative = s.derivative();
+        INDArray grad = gradient.of(derivative.length, 1);
+        for (int i = 0; i < derivative.length; i++) grad.putScalar(i, derivative[i]);
+        return new Scored(s.loss(), s.shown(), s.meanSign(), grad);
     }
 }

@@ -25,15 +25,44 @@ import org.nd4j.linalg.factory.Nd4j;
  * absolute, which is 1e-5 relative on a young generator's near-zero outputs, for ~3 ms per DCGAN-64 step.
  */
 abstract class Nonlinearity {
+    /** The instances created on this thread while {@link #collect} runs: how a FastNet finds its own. */
+    private static final ThreadLocal<java.util.List<Nonlinearity>> CREATED = new ThreadLocal<>();
 
     /** A fresh instance for one layer, or null when the fast engine has none for {@code fn}. */
     static Nonlinearity of(IActivation fn) {
+        Nonlinearity n = create(fn);
+        java.util.List<Nonlinearity> created = CREATED.get();
+        if (n != null && created != null) created.add(n);
+        return n;
+    }
+
+    private static Nonlinearity create(IActivation fn) {
         if (fn instanceof ActivationIdentity) return new Identity();
         if (fn instanceof ActivationTanH) return new Tanh();
         if (fn instanceof ActivationLReLU l) return new Masked(l.getAlpha());
         if (fn instanceof ActivationReLU r && r.getMax() == null && r.getThreshold() == null
                 && r.getNegativeSlope() == null) return new Masked(0.0);
         return null;
+    }
+
+    /** Runs {@code build} and returns the instances it created (on this thread). */
+    static java.util.List<Nonlinearity> collect(Runnable build) {
+        java.util.List<Nonlinearity> created = new java.util.ArrayList<>();
+        CREATED.set(created);
+        try {
+            build.run();
+        } finally {
+            CREATED.remove();
+        }
+        return created;
+    }
+
+    /**
+     * Frozen, a (leaky) ReLU keeps the mask of its last unfrozen forward pass: the network is then the linear map
+     * it was around that input, which R1's finite difference needs (see dev.gan.step.R1Penalty). Identity has
+     * nothing to freeze; tanh does not freeze (R1 refuses networks where it would matter: D has no tanh).
+     */
+    void freeze(boolean frozen) {
     }
 
     /** f(z); may overwrite z (the layer keeps no other use for it). */
@@ -78,13 +107,23 @@ abstract class Nonlinearity {
         private final double alpha;
         private final Buffer mask = new Buffer(), gradient = new Buffer();
         private INDArray m;
+        private boolean frozen;
 
         Masked(double alpha) {
             this.alpha = alpha;
         }
 
         @Override
+        void freeze(boolean frozen) {
+            this.frozen = frozen;
+        }
+
+        @Override
         INDArray forward(INDArray z) {
+            if (frozen) {
+                Nd4j.exec(new MulOp(z, m, z));
+                return z;
+            }
             m = mask.of(z.shape());
             Nd4j.exec(new Step(z, m, 0.0));
             if (alpha == 0) {

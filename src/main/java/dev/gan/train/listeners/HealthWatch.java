@@ -3,6 +3,8 @@ package dev.gan.train.listeners;
 import dev.gan.config.WatchConfig;
 import dev.gan.data.BatchSampler;
 import dev.gan.eval.Diversity;
+import dev.gan.step.GanLoss;
+import dev.gan.step.WassersteinLoss;
 import dev.gan.step.StepStats;
 import dev.gan.train.Samples;
 import dev.gan.train.TrainingFailure;
@@ -23,7 +25,9 @@ import java.util.stream.IntStream;
  *       would spread NaN, and the checkpoint writer (which runs after this listener) writes nothing for a failed
  *       step, so the newest checkpoint stays a healthy one to resume from;</li>
  *   <li>D(x) near 1 with D(G(z)) near 0 over {@code watch.window} steps: the discriminator wins outright and the
- *       generator learns nothing;</li>
+ *       generator learns nothing. Only for training.loss ns, whose sigmoid is what starves G's gradient: hinge,
+ *       lsgan and wgan give G a gradient of size 1 however far D is ahead (and D(x), D(G(z)) are raw scores for
+ *       them), so the log says the check is off;</li>
  *   <li>the fixed-noise samples' spread far below the real images': mode collapse.</li>
  * </ul>
  * The last two warn once per episode (console and log.txt), or stop the run when {@code watch.stop} is set; an
@@ -34,12 +38,22 @@ import java.util.stream.IntStream;
 public final class HealthWatch implements TrainingListener {
     private double[] dReal, dFake;
     private int filled, next;
-    private boolean saturatedWarned, collapseWarned;
+    private boolean saturatedWarned, collapseWarned, saturationApplies;
     private Samples.GridInputs fixed;
     private double realSpread;
 
     @Override
     public void onStart(TrainingRun run) {
+        GanLoss loss = GanLoss.of(run.config().training().loss());
+        saturationApplies = loss.saturates();
+        if (!saturationApplies) {
+            run.log().info("watch: the \"D wins outright\" check is off: it is for training.loss ns, whose sigmoid "
+                    + "stops G's gradient; with " + loss.name() + " G's gradient does not vanish when D is ahead");
+        }
+        if (loss instanceof WassersteinLoss && run.config().training().r1Gamma() == 0) {
+            run.log().warn("training.loss wgan without a Lipschitz constraint: the critic's scores can grow without "
+                    + "bound; set training.r1_gamma (e.g. 1.0)");
+        }
         int window = run.config().watch().window();
         dReal = new double[window];
         dFake = new double[window];
@@ -56,7 +70,7 @@ public final class HealthWatch implements TrainingListener {
         dFake[next] = s.dFake();
         next = (next + 1) % dReal.length;
         filled = Math.min(filled + 1, dReal.length);
-        if (filled == dReal.length) checkSaturation(run, w);
+        if (filled == dReal.length && saturationApplies) checkSaturation(run, w);
         if (w.collapseRatio() > 0 && run.step() >= w.window() && run.step() % w.every() == 0) checkDiversity(run, w);
     }
 

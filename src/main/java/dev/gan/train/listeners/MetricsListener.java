@@ -3,6 +3,7 @@ package dev.gan.train.listeners;
 import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
+import dev.gan.step.GanLoss;
 import dev.gan.step.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
@@ -14,15 +15,20 @@ import java.util.Map;
 
 /**
  * Every {@code output.log_every} steps: one console/log line and one {@code metrics.csv} row carrying the same
- * numbers (means over the interval), then {@code loss.png} redrawn from the file.
+ * numbers (means over the interval), then {@code loss.png} redrawn from the file. With training.augment, the file
+ * also has the augmentation probability at the end of the interval ({@code augment_p}, the file's last column so
+ * that readers of older files find every other column where it was; the console shows it when it adapts).
  */
 public final class MetricsListener implements TrainingListener {
     public static final List<String> COLUMNS = List.of("step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z",
             "sec_per_step", "img_per_s", "elapsed_s");
     private MetricsLog metrics;
     private final Progress progress;
+    /** The augmentation probability's column, after every other one. */
+    public static final String AUGMENT_P = "augment_p";
     private final List<String> extraColumns;
-    private final List<LossPlot.Panel> panels;
+    private final List<LossPlot.Panel> extraPanels;
+    private List<LossPlot.Panel> panels;
     private double sumD, sumG, sumDx, sumDgz, sumSeconds, elapsed;
     private int n;
 
@@ -34,9 +40,7 @@ public final class MetricsListener implements TrainingListener {
     public MetricsListener(Progress progress, List<String> extraColumns, List<LossPlot.Panel> extraPanels) {
         this.progress = progress;
         this.extraColumns = List.copyOf(extraColumns);
-        List<LossPlot.Panel> all = new java.util.ArrayList<>(LossPlot.TRAINING);
-        all.addAll(extraPanels);
-        this.panels = List.copyOf(all);
+        this.extraPanels = List.copyOf(extraPanels);
     }
 
     /** Appends a row of another listener's values (e.g. evaluation scores) at the current step and redraws the plot. */
@@ -50,8 +54,15 @@ public final class MetricsListener implements TrainingListener {
 
     @Override
     public void onStart(TrainingRun run) {
+        // D(x) and D(G(z)) are probabilities for ns and raw scores for the other losses: the axis says which
+        List<LossPlot.Panel> all = new java.util.ArrayList<>(
+                LossPlot.training(GanLoss.of(run.config().training().loss()).shownMeaning()));
+        all.addAll(extraPanels);
+        all.add(LossPlot.AUGMENT_P);
+        panels = List.copyOf(all);
         List<String> columns = new java.util.ArrayList<>(COLUMNS);
         columns.addAll(extraColumns);
+        if (run.config().training().augmenting()) columns.add(AUGMENT_P);
         metrics = MetricsLog.open(run.dir().file(RunDirectory.METRICS), columns, run.step());
         elapsed = lastElapsed(run);
         if (progress != null) progress.start(run);
@@ -89,10 +100,14 @@ public final class MetricsListener implements TrainingListener {
         row.put("sec_per_step", sps);
         row.put("img_per_s", imgs);
         row.put("elapsed_s", elapsed);
+        boolean augmenting = run.config().training().augmenting();
+        if (augmenting) row.put(AUGMENT_P, run.augment().p());
         metrics.append(row);
         run.log().info(String.format(Locale.ROOT,
-                "[%d/%d] epoch %d  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.3f s/step  %.0f img/s",
-                run.step(), run.totalSteps(), run.epoch(), sumD / n, sumG / n, sumDx / n, sumDgz / n, sps, imgs));
+                "[%d/%d] epoch %d  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.3f s/step  %.0f img/s%s",
+                run.step(), run.totalSteps(), run.epoch(), sumD / n, sumG / n, sumDx / n, sumDgz / n, sps, imgs,
+                augmenting && run.augment().adaptive() ? String.format(Locale.ROOT, "  augment_p %.3f",
+                        run.augment().p()) : ""));
         LossPlot.write(metrics.file(), run.dir().file(RunDirectory.LOSS_PLOT), panels);
         sumD = sumG = sumDx = sumDgz = sumSeconds = 0;
         n = 0;

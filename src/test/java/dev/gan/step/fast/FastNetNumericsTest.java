@@ -7,6 +7,7 @@ import dev.gan.model.ExternalGradientLoss;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
+import dev.gan.step.NonSaturatingLoss;
 import dev.gan.train.Backend;
 import dev.gan.train.TrainSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -85,7 +86,7 @@ class FastNetNumericsTest {
 
         FastNet fastG = new FastNet(plan(g, "generator", ExternalGradientLoss.class));
         FastNet fastD = new FastNet(plan(d, "discriminator", BceWithLogitsLoss.class));
-        LogitLoss loss = new LogitLoss();
+        LogitLoss loss = new LogitLoss(new NonSaturatingLoss());
 
         INDArray fake = g.outputSingle(true, gIn).dup();
         errors.put("G forward", rel(fastG.forward(gIn), fake));
@@ -93,7 +94,7 @@ class FastNetNumericsTest {
         // D on the real batch, target 0.9: loss, every parameter gradient, input gradient
         INDArray[] dReal = Labels.discriminatorInputs(shape, real, labels);
         Dl4jPass ref = dl4jPass(d, dReal, 0.9);
-        LogitLoss.Scored scored = loss.score(fastD.forward(dReal), 0.9);
+        LogitLoss.Scored scored = loss.score(fastD.forward(dReal), new NonSaturatingLoss.Bce(0.9));
         INDArray inputGrad = fastD.backward(scored.gradient());
         errors.put("D loss", Math.abs(scored.loss() - ref.score) / Math.abs(ref.score));
         errors.put("D dLoss/dInput", rel(inputGrad, ref.inputGradient));
@@ -102,7 +103,7 @@ class FastNetNumericsTest {
         // G step: D's non-saturating loss on the fakes and its input gradient, then that gradient through G
         INDArray[] dFake = Labels.discriminatorInputs(shape, fake, labels);
         Dl4jPass onFake = dl4jPass(d, dFake, 1.0);
-        scored = loss.score(fastD.forward(dFake), 1.0);
+        scored = loss.score(fastD.forward(dFake), new NonSaturatingLoss.Bce(1.0));
         errors.put("G loss", Math.abs(scored.loss() - onFake.score) / Math.abs(onFake.score));
         errors.put("D dLoss/dFake", rel(fastD.backward(scored.gradient()), onFake.inputGradient));
 

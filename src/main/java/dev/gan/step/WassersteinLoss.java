@@ -1,0 +1,62 @@
+package dev.gan.step;
+
+/**
+ * wgan (Arjovsky et al. 2017; StudioGAN {@code d_wasserstein}/{@code g_wasserstein}): D is a critic without a
+ * sigmoid, its loss -d(x) + d(G(z)); G's loss -d(G(z)). The critic's outputs are unbounded, so it needs a Lipschitz
+ * constraint - R1 (training.r1_gamma) or spectral normalisation - or they run away. D(x) and D(G(z)) are the
+ * critic's mean scores; their difference estimates the Wasserstein distance (up to the Lipschitz constant).
+ */
+public final class WassersteinLoss implements GanLoss {
+    /** -d: the critic's loss on reals, and G's loss here and in {@link HingeLoss}. */
+    static final LogitFunction NEGATED = new LogitFunction() {
+        @Override
+        public double value(double d) {
+            return -d;
+        }
+
+        @Override
+        public double derivative(double d) {
+            return -1;
+        }
+    };
+
+    @Override
+    public String name() {
+        return "wgan";
+    }
+
+    @Override
+    public LogitFunction real(double target) {
+        return NEGATED;
+    }
+
+    @Override
+    public LogitFunction fake() {
+        return LogitFunction.SUM;
+    }
+
+    @Override
+    public LogitFunction generator() {
+        return NEGATED;
+    }
+
+    @Override
+    public double shown(double d) {
+        return d;
+    }
+
+    @Override
+    public String shownMeaning() {
+        return "mean critic score";
+    }
+
+    @Override
+    public boolean saturates() {
+        return false;
+    }
+
+    @Override
+    public boolean hasTarget() {
+        return false;
+    }
+}
