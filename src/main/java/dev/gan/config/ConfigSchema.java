@@ -41,7 +41,11 @@ public final class ConfigSchema {
             "data.image_size", ModelConfig.SUPPORTED_SIZES,
             "data.channels", List.of(1, 3),
             "model.type", ModelConfig.TYPES,
-            "training.engine", TrainingConfig.ENGINES);
+            "model.arch", ModelConfig.ARCHS,
+            "model.conditioning", ModelConfig.CONDITIONINGS,
+            "model.spectral_norm", ModelConfig.SPECTRAL_NORMS,
+            "training.engine", TrainingConfig.ENGINES,
+            "training.loss", TrainingConfig.LOSSES);
 
     /** The sections, which README's table does not list as keys of their own. */
     private static final Map<String, String> SECTIONS = Map.of(
