@@ -47,6 +47,9 @@ public final class ConfigSchema {
             "training.engine", TrainingConfig.ENGINES,
             "training.loss", TrainingConfig.LOSSES);
 
+    /** Text keys that also take a plain number (training.augment_p: 0.5, or auto). */
+    private static final List<String> NUMBER_OR_WORD = List.of("training.augment_p");
+
     /** The sections, which README's table does not list as keys of their own. */
     private static final Map<String, String> SECTIONS = Map.of(
             "data", "The dataset.",
@@ -108,6 +111,7 @@ public final class ConfigSchema {
             if (t == int.class || t == long.class) p.put("type", "integer");
             else if (t == double.class) p.put("type", "number");
             else if (t == boolean.class) p.put("type", "boolean");
+            else if (NUMBER_OR_WORD.contains(path)) p.putArray("type").add("number").add("string");
             else p.putArray("type").add("string").add("null");   // the binder takes null for any text key
             if (ENUMS.containsKey(path)) {
                 ArrayNode e = p.putArray("enum");

@@ -132,8 +132,8 @@ class ConfigLoaderTest {
                 f("intervals.yaml") + ":8: output.keep_checkpoints must be >= 1 (got 0)",
                 f("intervals.yaml") + ":10: watch.window must be >= 1 (got -200)",
                 f("intervals.yaml") + ":11: watch.every must be >= 1 (got 0)",
-                f("intervals.yaml") + ":3: data.image_size must be one of [28, 32, 64] (the DCGAN architectures the "
-                        + "model builder knows) (got 0)"), error("intervals.yaml").lines().toList());
+                f("intervals.yaml") + ":3: data.image_size must be one of [28, 32, 64, 128] (the sizes the "
+                        + "model builders know) (got 0)"), error("intervals.yaml").lines().toList());
     }
 
     @Test
