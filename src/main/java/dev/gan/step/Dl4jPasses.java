@@ -4,10 +4,13 @@ import dev.gan.model.BceWithLogitsLoss;
 import dev.gan.model.EpsCapture;
 import dev.gan.model.GanModels;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import java.util.function.Consumer;
 
 /**
  * D's forward and backward passes for the dl4j engine, each started from the derivative of a {@link LogitFunction}:
@@ -29,15 +32,24 @@ final class Dl4jPasses {
     }
 
     private final ComputationGraph d;
-    private final BaseOutputLayer out;
+    /** Sets the loss of D's last layer: an OutputLayer, or the LossLayer after a projection D's add. */
+    private final Consumer<ILossFunction> setLoss;
     private final ILossFunction own;
     private final LogitFunctionLoss swapped = new LogitFunctionLoss();
     private INDArray labels;
 
     Dl4jPasses(ComputationGraph d) {
         this.d = d;
-        this.out = (BaseOutputLayer) ((org.deeplearning4j.nn.layers.BaseOutputLayer<?>) d.getOutputLayer(0)).layerConf();
-        this.own = out.getLossFn();
+        org.deeplearning4j.nn.conf.layers.Layer conf = d.getOutputLayer(0).conf().getLayer();
+        if (conf instanceof BaseOutputLayer o) {
+            this.own = o.getLossFn();
+            this.setLoss = o::setLossFn;
+        } else if (conf instanceof LossLayer l) {
+            this.own = l.getLossFn();
+            this.setLoss = l::setLossFn;
+        } else {
+            throw new IllegalStateException("D ends in a " + conf.getClass().getSimpleName() + ", not a loss layer");
+        }
     }
 
     /** The tap on D's image input: dLoss/dImage of the last pass. */
@@ -58,12 +70,12 @@ final class Dl4jPasses {
             labels = Nd4j.zeros(inputs[0].dataType(), b, 1);
         }
         swapped.use(f, loss);
-        out.setLossFn(swapped);
+        setLoss.accept(swapped);
         try {
             d.setLabels(labels);
             d.computeGradientAndScore();
         } finally {
-            out.setLossFn(own);
+            setLoss.accept(own);
         }
         return new Pass(swapped.lastLoss(), swapped.lastShown(), swapped.lastMeanSign());
     }

@@ -75,6 +75,7 @@ public final class Dl4jStep implements TrainingStep {
         Dl4jPasses.Pass onReal = passes.run(Labels.discriminatorInputs(shape, realSeen, realLabels), objective.real(),
                 objective.loss());
         dNorm.endTrainingPass(true);
+        if (augment != null) augment.probability().observeReal(onReal.meanSign(), b);
         INDArray grad = d.gradient().gradient();
         if (realGradient == null) realGradient = grad.dup();
         else realGradient.assign(grad);

@@ -68,7 +68,9 @@ class EnginesTest {
             // that predates augment_p
             "training.loss=hinge,training.augment=color,translation,training.augment_p=0.5",
             // ada_kimg 0.2: p moves by 16 * 4 / 200 = 0.32 every 4 D steps, so these 10 steps see several values
-            "training.augment=color,translation,training.augment_p=auto,training.ada_kimg=0.2"})
+            "training.augment=color,translation,training.augment_p=auto,training.ada_kimg=0.2",
+            // a projection D ends in a LossLayer, whose loss the dl4j engine swaps for hinge as it does an OutputLayer's
+            "model.type=cgan,model.conditioning=projection,training.loss=hinge"})
     void fastAndDl4jEnginesGiveTheSameTrajectory(String sets) throws Exception {
         Trained dl4j = train("dl4j", sets), fast = train("fast", sets);
         assertEquals("dl4j", dl4j.engine);
