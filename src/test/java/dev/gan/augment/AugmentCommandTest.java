@@ -148,7 +148,7 @@ class AugmentCommandTest {
         assertEquals("the labelling classifier's prediction", labels.get("how").asText());
 
         TestRuns.Result without = gan("augment", "--checkpoint", run.toString(), "--real", "2", "--synthetic", "2",
-                "--train-images", IMAGES, "--train-labels", LABELS);
+                "--train-images", IMAGES, "--train-labels", LABELS, "--out", tmp.resolve("without").toString());
         assertEquals(2, without.exit());
         assertEquals(run.resolve("checkpoints/step-000006.zip") + ": a clustered DCGAN (model.clusters 3) is "
                 + "conditioned on clusters, not classes, so its images are labelled by a domain classifier's "

@@ -99,7 +99,8 @@ class SlurmSweepTest {
 
         List<String> csv = Files.readAllLines(sweep.resolve("summary.csv"));
         assertEquals("run,status,training.g.lr,training.d.lr,training.g.beta1,seed,steps,wall_s,img_per_s,loss_d,loss_g,"
-                + "d_x,d_g_z,exit_code,attempts,log", csv.get(0), "the columns of a local sweep");
+                + "d_x,d_g_z,fid,kid,inception_score,precision,recall,coverage,entropy_nats,conditional_accuracy,"
+                + "exit_code,attempts,log", csv.get(0), "the columns of a local sweep (the example plan scores its runs)");
         assertEquals(5, csv.size(), "one row per run");
         for (String row : csv.subList(1, 5)) {
             assertTrue(row.contains(",done,") && row.contains(",1,4,") && row.contains(",0,1,"), row);
@@ -225,12 +226,18 @@ class SlurmSweepTest {
         assertEquals(before, contents(sweep), "the sweep folder is as it was");
     }
 
-    /** Every file of a folder with its text, but the batch scripts, which each submission rewrites. */
+    /**
+     * Every file of a folder with its text, but what each attempt rewrites from the rest: the batch scripts, and the
+     * sweep's report.html (it carries the time it was written).
+     */
     private static Map<String, String> contents(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
-                if (!p.toString().endsWith(".sbatch")) out.put(dir.relativize(p).toString(), Files.readString(p));
+                String name = p.getFileName().toString();
+                if (!name.endsWith(".sbatch") && !name.equals("report.html")) {
+                    out.put(dir.relativize(p).toString(), Files.readString(p));
+                }
             }
         }
         return out;
