@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -69,7 +68,7 @@ public final class SlurmSweep {
      */
     public static String submit(SweepPlan plan, SweepFolder folder, boolean retryFailed, PrintStream log) {
         try (FileChannel lockFile = FileChannel.open(folder.file(SweepFolder.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile, folder)) {
+                StandardOpenOption.WRITE); FileLock lock = SweepRunner.tryLock(lockFile, folder)) {
             folder.prepare(plan);
             SlurmJobs jobs = SlurmJobs.read(folder);
             Map<Integer, SlurmClient.Task> tasks = latestTasks(jobs);
@@ -257,19 +256,5 @@ public final class SlurmSweep {
             if (t != null) out.put(run, t);
         });
         return out;
-    }
-
-    private static FileLock tryLock(FileChannel channel, SweepFolder folder) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new UserException(folder.root() + ": another gan sweep is working on this sweep; wait for it to end "
-                    + "or stop it (Ctrl-C) first");
-        }
-        return lock;
     }
 }

@@ -113,13 +113,13 @@ public final class SweepReport {
             cell(b, Long.toString(f.step()), Long.toString(f.step()), false);
             double wall = r.status().wallSeconds() > 0 ? r.status().wallSeconds() : f.wallSeconds();
             number(b, wall, wall > 0 ? Page.duration(wall) : "");
-            double imgs = mean(f.metrics().get("img_per_s"));
+            double imgs = SweepSummary.mean(f.metrics().get("img_per_s"));
             number(b, imgs, Double.isNaN(imgs) ? "" : String.format(Locale.ROOT, "%.0f", imgs));
             ObjectNode run = list.addObject();
             run.put("name", r.name());
             ObjectNode last = run.putObject("final");
             for (String k : finals) {
-                double v = last(f.metrics().get(k));
+                double v = SweepSummary.last(f.metrics().get(k));
                 number(b, v, Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4g", v));
                 if (Double.isNaN(v)) last.putNull(k);
                 else last.put(k, v);
@@ -174,24 +174,5 @@ public final class SweepReport {
             sep = ", ";
         }
         return sb.toString();
-    }
-
-    private static double last(double[] v) {
-        if (v == null) return Double.NaN;
-        for (int i = v.length - 1; i >= 0; i--) if (Double.isFinite(v[i])) return v[i];
-        return Double.NaN;
-    }
-
-    private static double mean(double[] v) {
-        if (v == null) return Double.NaN;
-        double sum = 0;
-        int n = 0;
-        for (double x : v) {
-            if (Double.isFinite(x)) {
-                sum += x;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
     }
 }

@@ -62,7 +62,7 @@ public final class SweepRunner {
 
     private SweepSummary run() {
         try (FileChannel lockFile = FileChannel.open(folder.file(SweepFolder.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile)) {
+                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile, folder)) {
             folder.prepare(plan);
             List<PlannedRun> todo = new ArrayList<>();
             int done = 0, failed = 0;
@@ -103,8 +103,8 @@ public final class SweepRunner {
         }
     }
 
-    /** One sweep at a time per folder: two would start the same runs twice. */
-    private FileLock tryLock(FileChannel channel) throws IOException {
+    /** One sweep at a time per folder, local or submitting to Slurm: two would start the same runs twice. */
+    static FileLock tryLock(FileChannel channel, SweepFolder folder) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();

@@ -119,13 +119,15 @@ public final class SweepSummary {
                 || (state.equals(RunStatus.INTERRUPTED) && r.status().state().equals(RunStatus.RUNNING))).toList();
     }
 
-    private static double last(double[] v) {
+    /** The last finite value of a metrics.csv column, NaN when there is none (also the sweep report's). */
+    static double last(double[] v) {
         if (v == null) return Double.NaN;
         for (int i = v.length - 1; i >= 0; i--) if (Double.isFinite(v[i])) return v[i];
         return Double.NaN;
     }
 
-    private static double mean(double[] v) {
+    /** The mean of a column's finite values, NaN when there are none. */
+    static double mean(double[] v) {
         if (v == null) return Double.NaN;
         double sum = 0;
         int n = 0;
