@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,12 +70,11 @@ public final class SpectralNorm {
         SpectralNorm sn = new SpectralNorm(layersOf(graph));
         for (Normalised n : sn.layers) {
             SplittableRandom r = new SplittableRandom(seed * 1_000_003L + n.name.hashCode());
-            double[] u = new double[(int) n.out];
-            for (int i = 0; i < u.length; i++) u[i] = r.nextGaussian();
-            n.u.assign(Nd4j.create(u, new long[]{n.out, 1}, DataType.DOUBLE));
-            normalize(n.u);
-            Nd4j.gemm(n.matrix(), n.u, n.v, true, false, 1.0, 0.0);
-            normalize(n.v);
+            for (int i = 0; i < n.out; i++) n.u[i] = r.nextGaussian();
+            Normalised.normalizeInPlace(n.u);
+            n.readRaw();
+            n.transposeMultiplyIntoV();
+            n.roundVectors();
         }
         return sn;
     }
@@ -94,8 +94,8 @@ public final class SpectralNorm {
                 throw new UserException(source + ": corrupt gan checkpoint: the spectral-norm vectors of " + n.name
                         + " do not have the layer's sizes (" + n.out + " and " + n.k + "); use an earlier checkpoint");
             }
-            n.u.assign(Nd4j.create(uv[0], new long[]{n.out, 1}, DataType.FLOAT));
-            n.v.assign(Nd4j.create(uv[1], new long[]{n.k, 1}, DataType.FLOAT));
+            for (int i = 0; i < n.out; i++) n.u[i] = uv[0][i];
+            for (int i = 0; i < n.k; i++) n.v[i] = uv[1][i];
         }
         return sn;
     }
@@ -159,9 +159,9 @@ public final class SpectralNorm {
         if (layers.isEmpty()) return;
         restoreRaw();
         for (Normalised n : layers) {
+            n.readRaw();
             n.iterate();
-            n.raw.assign(n.w);
-            n.w.divi(n.sigma);
+            n.writeDivided(n.sigma);
         }
         swappedIn = true;
     }
@@ -180,7 +180,7 @@ public final class SpectralNorm {
 
     private void restoreRaw() {
         if (!swappedIn) return;
-        for (Normalised n : layers) n.w.assign(n.raw);
+        for (Normalised n : layers) n.writeDivided(1);   // exact: raw holds W's own values
         swappedIn = false;
     }
 
@@ -188,6 +188,7 @@ public final class SpectralNorm {
     public void bake(ComputationGraph target) {
         if (swappedIn) throw new IllegalStateException("bake during a training pass");
         for (Normalised n : layers) {
+            n.readRaw();
             double sigma = n.inferenceSigma();   // before writing: target may be the graph itself
             target.getLayer(n.name).getParam("W").assign(n.w).divi(sigma);
         }
@@ -217,7 +218,7 @@ public final class SpectralNorm {
     /** u and v of each layer, by layer name, for the checkpoint. */
     public Map<String, float[][]> vectors() {
         Map<String, float[][]> out = new LinkedHashMap<>();
-        for (Normalised n : layers) out.put(n.name, new float[][]{n.u.toFloatVector(), n.v.toFloatVector()});
+        for (Normalised n : layers) out.put(n.name, new float[][]{toFloats(n.u), toFloats(n.v)});
         return out;
     }
 
@@ -228,24 +229,40 @@ public final class SpectralNorm {
         return out;
     }
 
-    /** Sum of the elementwise products of two arrays of one shape, without a temporary array. */
-    private static double dot(INDArray a, INDArray b) {
-        return Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce3.Dot(a, b)).getDouble(0);
-    }
-
-    private static void normalize(INDArray x) {
-        x.divi(Math.max(x.norm2Number().doubleValue(), EPS));
+    private static float[] toFloats(double[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = (float) x[i];
+        return out;
     }
 
     /** How a layer's W is laid out, and so how it is read as the (out, in * kh * kw) matrix. */
     private enum Kind { CONV, DECONV, DENSE }
 
-    /** One normalised weight: its views, its vectors and the last sigma. */
+    /**
+     * One normalised weight: where its elements are, its vectors, the raw W and the last sigma.
+     *
+     * <p>The maths runs in plain Java on double arrays, reading and writing the parameter and gradient views element
+     * by element through index maps built once. The matrices are small (at most a few hundred thousand elements),
+     * and as a dozen ND4J ops per layer and pass each one paid an op's fixed cost (and, on 2 threads, an OpenMP
+     * fork) that added up to 15-30% of a DCGAN-28 step; in Java they cost a few percent
+     * (docs/spectral-norm-and-ema.md).
+     */
     private static final class Normalised {
         final String name;
         final Kind kind;
-        final INDArray w, grad, raw, u, v, wv, outer;
-        final long out, k;
+        final INDArray w, grad;
+        final DataBuffer wData, gradData;
+        /** Buffer index of element (o, j) of the (out, k) matrix, row-major: W's and its gradient's. */
+        final int[] wAt, gradAt;
+        final int out, k;
+        /** Raw W as the (out, k) matrix, row-major (kept while W / sigma is in the view), and its gradient. */
+        final double[] raw, gradValues;
+        final double[] u, v, wv;
+        /** Whether W is float (training); tests check the maths in double. */
+        final boolean single;
+        /** Scratch for the bulk copies: float weights go through floats, double ones (tests) through doubles. */
+        private final float[] floats;
+        private final double[] doubles;
         double sigma;
 
         Normalised(String name, Kind kind, INDArray w, INDArray grad) {
@@ -254,63 +271,163 @@ public final class SpectralNorm {
             this.w = w;
             this.grad = grad;
             long[] s = w.shape();
-            this.out = switch (kind) {
-                case CONV -> s[0];
-                case DECONV -> s[1];
-                case DENSE -> s[1];
-            };
-            this.k = w.length() / out;
-            DataType type = w.dataType();   // FLOAT in training; tests check the maths in DOUBLE
-            this.raw = Nd4j.create(type, s, w.ordering());
-            this.u = Nd4j.create(type, out, 1);
-            this.v = Nd4j.create(type, k, 1);
-            this.wv = Nd4j.create(type, out, 1);
-            this.outer = Nd4j.create(type, out, k);
+            this.out = (int) (kind == Kind.CONV ? s[0] : s[1]);
+            this.k = (int) (w.length() / out);
+            this.wData = w.data();
+            this.gradData = grad.data();
+            this.wAt = indexMap(w, kind == Kind.CONV ? 0 : 1);
+            this.gradAt = indexMap(grad, kind == Kind.CONV ? 0 : 1);
+            this.raw = new double[out * k];
+            this.gradValues = new double[out * k];
+            this.u = new double[out];
+            this.v = new double[k];
+            this.wv = new double[out];
+            this.single = w.dataType() == DataType.FLOAT;
+            this.floats = single ? new float[out * k] : null;
+            this.doubles = single ? null : new double[out * k];
         }
 
         /**
-         * The parameter view as the (out, k) matrix: a view for conv ([out, in, kh, kw] is already row-major by out)
-         * and dense ([nIn, nOut] in 'f' order is [nOut, nIn] row-major), a copy for a transposed conv, whose out
-         * axis is the second.
+         * The index in the view's own buffer of each element of {@code a} read as an (out, k) matrix: the out axis is
+         * {@code outAxis} (Convolution [out, in, kh, kw]: 0; Deconvolution2D [in, out, kh, kw] and Dense
+         * [nIn, nOut]: 1), and the remaining axes, in order, make up k. Strides come from the view, whatever its
+         * ordering; a view's buffer starts at its own first element.
          */
-        INDArray matrix() {
-            return switch (kind) {
-                case CONV -> w.reshape('c', out, k);
-                case DENSE -> w.transpose();
-                case DECONV -> w.permute(1, 0, 2, 3).dup('c').reshape('c', out, k);
-            };
+        private static int[] indexMap(INDArray a, int outAxis) {
+            long[] shape = a.shape(), stride = a.stride();
+            if (a.data().length() != a.length()) {
+                throw new IllegalStateException("spectral norm needs a contiguous weight view, got "
+                        + a.shapeInfoToString());
+            }
+            int rank = shape.length;
+            int[] rest = new int[rank - 1];
+            for (int d = 0, r = 0; d < rank; d++) if (d != outAxis) rest[r++] = d;
+            int n = (int) a.length();
+            int[] at = new int[n];
+            long[] pos = new long[rest.length];
+            int t = 0;
+            for (long o = 0; o < shape[outAxis]; o++) {
+                java.util.Arrays.fill(pos, 0);
+                for (long j = 0, kk = n / shape[outAxis]; j < kk; j++) {
+                    long idx = o * stride[outAxis];
+                    for (int r = 0; r < rest.length; r++) idx += pos[r] * stride[rest[r]];
+                    at[t++] = Math.toIntExact(idx);
+                    for (int r = rest.length - 1; r >= 0; r--) {   // odometer over the remaining axes
+                        if (++pos[r] < shape[rest[r]]) break;
+                        pos[r] = 0;
+                    }
+                }
+            }
+            return at;
         }
 
-        /** An (out, k) matrix in the layout of W: the inverse of {@link #matrix()}. */
-        INDArray inLayout(INDArray m) {
-            long[] s = w.shape();
-            return switch (kind) {
-                case CONV -> m.reshape('c', s);
-                case DENSE -> m.transpose();
-                case DECONV -> m.reshape('c', s[1], s[0], s[2], s[3]).permute(1, 0, 2, 3);
-            };
+        /**
+         * Where a view's buffer starts in its NIO buffer: asNio* maps the whole parameter array, from its start, and
+         * the view's elements begin at the buffer's offset.
+         */
+        private static int start(DataBuffer b) {
+            return Math.toIntExact(b.offset());
         }
 
+        /** A whole (contiguous) view's buffer, bulk-copied, as the (out, k) matrix row-major into {@code dst}. */
+        private void load(DataBuffer b, int[] at, double[] dst) {
+            if (single) {
+                b.asNioFloat().get(start(b), floats);
+                for (int t = 0; t < dst.length; t++) dst[t] = floats[at[t]];
+            } else {
+                b.asNioDouble().get(start(b), doubles);
+                for (int t = 0; t < dst.length; t++) dst[t] = doubles[at[t]];
+            }
+        }
+
+        /** The (out, k) matrix {@code src} divided by {@code divisor}, bulk-copied into a whole view's buffer. */
+        private void store(DataBuffer b, int[] at, double[] src, double divisor) {
+            if (single) {
+                for (int t = 0; t < src.length; t++) floats[at[t]] = (float) (src[t] / divisor);
+                b.asNioFloat().put(start(b), floats);
+            } else {
+                for (int t = 0; t < src.length; t++) doubles[at[t]] = src[t] / divisor;
+                b.asNioDouble().put(start(b), doubles);
+            }
+        }
+
+        /** raw := W as it is in the view now. */
+        void readRaw() {
+            load(wData, wAt, raw);
+        }
+
+        /** The view := raw / divisor (exactly raw for 1). */
+        void writeDivided(double divisor) {
+            store(wData, wAt, raw, divisor);
+        }
+
+        /** wv := Wm v, with Wm the raw matrix. */
+        void multiply() {
+            for (int o = 0, t = 0; o < out; o++) {
+                double acc = 0;
+                for (int j = 0; j < k; j++, t++) acc += raw[t] * v[j];
+                wv[o] = acc;
+            }
+        }
+
+        /** v := normalize(Wm^T u) on raw. */
+        void transposeMultiplyIntoV() {
+            java.util.Arrays.fill(v, 0);
+            for (int o = 0, t = 0; o < out; o++) {
+                double uo = u[o];
+                for (int j = 0; j < k; j++, t++) v[j] += raw[t] * uo;
+            }
+            normalizeInPlace(v);
+        }
+
+        /** One power iteration on raw W: v = normalize(Wm^T u), u = normalize(Wm v), sigma = u . Wm v. */
         void iterate() {
-            INDArray m = matrix();
-            Nd4j.gemm(m, u, v, true, false, 1.0, 0.0);
-            normalize(v);
-            Nd4j.gemm(m, v, wv, false, false, 1.0, 0.0);
-            u.assign(wv);
-            normalize(u);
+            transposeMultiplyIntoV();
+            multiply();
+            System.arraycopy(wv, 0, u, 0, out);
+            normalizeInPlace(u);
             sigma = dot(u, wv);
+            roundVectors();
         }
 
+        /**
+         * For float weights, u and v rounded to float: they are saved as floats, and a resumed run must continue
+         * from exactly the vectors the uninterrupted run goes on with.
+         */
+        void roundVectors() {
+            if (!single) return;
+            for (int i = 0; i < out; i++) u[i] = (float) u[i];
+            for (int i = 0; i < k; i++) v[i] = (float) v[i];
+        }
+
+        /** sigma from the stored u and v and the raw W in {@link #raw} (inference: no iteration). */
         double inferenceSigma() {
-            Nd4j.gemm(matrix(), v, wv, false, false, 1.0, 0.0);
+            multiply();
             return dot(u, wv);
         }
 
-        /** grad holds G = dL/d(W/sigma) and w holds W/sigma: grad := (G - <G, W/sigma> u v^T) / sigma. */
+        /**
+         * grad holds G = dL/d(W/sigma): grad := (G - &lt;G, W/sigma&gt; u v^T) / sigma, with W/sigma = raw / sigma.
+         */
         void transformGradient() {
-            double c = dot(grad, w);
-            Nd4j.gemm(u, v, outer, false, true, c, 0.0);
-            grad.subi(inLayout(outer)).divi(sigma);
+            load(gradData, gradAt, gradValues);
+            double c = dot(gradValues, raw) / sigma;
+            for (int o = 0, t = 0; o < out; o++) {
+                double cu = c * u[o];
+                for (int j = 0; j < k; j++, t++) gradValues[t] -= cu * v[j];
+            }
+            store(gradData, gradAt, gradValues, sigma);
+        }
+
+        static double dot(double[] a, double[] b) {
+            double acc = 0;
+            for (int i = 0; i < a.length; i++) acc += a[i] * b[i];
+            return acc;
+        }
+
+        static void normalizeInPlace(double[] x) {
+            double n = Math.max(Math.sqrt(dot(x, x)), EPS);
+            for (int i = 0; i < x.length; i++) x[i] /= n;
         }
     }
 }

@@ -96,9 +96,21 @@ final class FastNet {
      * (overwritten, not added), and dLoss/dInput of the chain's input returned (null when it starts with a merge).
      */
     INDArray backward(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    /**
+     * {@link #backward} for a pass whose parameter gradients nothing reads (the generator step's pass through D):
+     * the stages still write them, but spectral norm skips turning them into the raw weights' gradients.
+     */
+    INDArray backwardToInput(INDArray gradOut) {
+        return backward(gradOut, false);
+    }
+
+    private INDArray backward(INDArray gradOut, boolean parameterGradients) {
         INDArray g = gradOut;
         for (int i = stages.size() - 1; i >= 0; i--) g = stages.get(i).backward(g);
-        norm.endTrainingPass(true);
+        norm.endTrainingPass(parameterGradients);
         return g;
     }
 

@@ -137,7 +137,7 @@ public final class FastStep implements TrainingStep {
         INDArray seen = aug == null ? f.images() : aug.images();
         LogitLoss.Scored scored = loss.score(d.forward(Labels.discriminatorInputs(shape, seen, f.labels())),
                 objective.loss().generator());
-        INDArray dLossDSeen = d.backward(scored.gradient());   // D's parameters are not updated
+        INDArray dLossDSeen = d.backwardToInput(scored.gradient());   // D's parameters are not updated
         INDArray dLossDFake = aug == null ? dLossDSeen : aug.backprop(dLossDSeen);
         long t1 = System.nanoTime();
         g.backward(dLossDFake);
