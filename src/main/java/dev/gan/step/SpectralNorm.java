@@ -249,8 +249,7 @@ public final class SpectralNorm {
      */
     private static final class Normalised {
         final String name;
-        final Kind kind;
-        final INDArray w, grad;
+        final INDArray w;
         final DataBuffer wData, gradData;
         /** Buffer index of element (o, j) of the (out, k) matrix, row-major: W's and its gradient's. */
         final int[] wAt, gradAt;
@@ -267,9 +266,7 @@ public final class SpectralNorm {
 
         Normalised(String name, Kind kind, INDArray w, INDArray grad) {
             this.name = name;
-            this.kind = kind;
             this.w = w;
-            this.grad = grad;
             long[] s = w.shape();
             this.out = (int) (kind == Kind.CONV ? s[0] : s[1]);
             this.k = (int) (w.length() / out);
