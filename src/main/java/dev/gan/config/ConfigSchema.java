@@ -43,6 +43,7 @@ public final class ConfigSchema {
             "model.type", ModelConfig.TYPES,
             "model.arch", ModelConfig.ARCHS,
             "model.conditioning", ModelConfig.CONDITIONINGS,
+            "model.g_conditioning", ModelConfig.G_CONDITIONINGS,
             "model.spectral_norm", ModelConfig.SPECTRAL_NORMS,
             "training.engine", TrainingConfig.ENGINES,
             "training.loss", TrainingConfig.LOSSES);

@@ -23,24 +23,30 @@ import java.util.List;
  * @param conditioning how a conditional model (cgan, or clusters) sees the class: {@code concat} (one-hot label
  *                   appended to z, label maps as extra D input channels) or {@code projection} (conditional
  *                   BatchNorm in G, a projection discriminator)
+ * @param gConditioning how G sees the class, when it should differ from what {@code conditioning} implies (StudioGAN
+ *                   sets G's and D's separately: g_cond_mtd, d_cond_mtd): {@code auto} (concat for concat,
+ *                   cbn for projection), {@code concat} (one-hot label appended to z), {@code cbn} (conditional
+ *                   BatchNorm) or {@code concat+cbn} (both). D follows {@code conditioning} alone
  * @param spectralNorm spectral normalisation (Miyato et al. 2018) of the conv, transposed-conv and dense weights:
  *                   {@code none}, {@code d} (the discriminator's, as SNGAN) or {@code gd} (both networks', as SAGAN
  *                   and BigGAN)
  */
 public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, boolean batchNorm, int numClasses,
                           boolean dBatchNorm, double dDropout, boolean dMinibatchStddev, int clusters, String arch,
-                          String conditioning, String spectralNorm) {
+                          String conditioning, String gConditioning, String spectralNorm) {
 
     public static final List<String> TYPES = List.of("dcgan", "cgan");
     /** Image sizes with a DCGAN architecture: 28 (MNIST-like, 7 -> 14 -> 28) and powers of two from 4x4. */
     public static final List<Integer> SUPPORTED_SIZES = List.of(28, 32, 64, 128);
     public static final List<String> ARCHS = List.of("dcgan", "resnet");
     public static final List<String> CONDITIONINGS = List.of("concat", "projection");
+    /** model.g_conditioning's values: auto follows model.conditioning (concat, or cbn with projection). */
+    public static final List<String> G_CONDITIONINGS = List.of("auto", "concat", "cbn", "concat+cbn");
     /** model.spectral_norm's values: no network, the discriminator, or the generator and the discriminator. */
     public static final List<String> SPECTRAL_NORMS = List.of("none", "d", "gd");
 
     public static ModelConfig defaults() {
-        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0, "dcgan", "concat", "none");
+        return new ModelConfig("dcgan", 100, 64, 64, true, 0, true, 0.0, false, 0, "dcgan", "concat", "auto", "none");
     }
 
     void validate(String at, Problems p) {
@@ -70,15 +76,34 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
             p.add(at + ".conditioning", at + ".conditioning projection needs classes: use model.type cgan or "
                     + "model.clusters > 0, or set it to concat");
         }
-        if ("projection".equals(conditioning) && !batchNorm) {
-            p.add(at + ".conditioning", at + ".conditioning projection conditions G through its BatchNorms, and "
-                    + "model.batch_norm is false: set model.batch_norm to true, or conditioning to concat");
+        p.check(G_CONDITIONINGS.contains(gConditioning), at + ".g_conditioning", "must be one of " + G_CONDITIONINGS,
+                gConditioning);
+        boolean auto = "auto".equals(gConditioning);
+        if (!auto && G_CONDITIONINGS.contains(gConditioning) && !"cgan".equals(type) && clusters == 0) {
+            p.add(at + ".g_conditioning", at + ".g_conditioning " + gConditioning + " needs classes: use model.type "
+                    + "cgan or model.clusters > 0, or set it to auto");
+        }
+        if (generatorCbn() && !batchNorm) {
+            String key = auto ? at + ".conditioning" : at + ".g_conditioning";
+            p.add(key, key + " " + (auto ? conditioning : gConditioning) + " conditions G through its BatchNorms, and "
+                    + at + ".batch_norm is false: set " + at + ".batch_norm to true, or " + at
+                    + ".g_conditioning to concat");
         }
         if ("resnet".equals(arch) && dDropout > 0) {
             p.add(at + ".d_dropout", at + ".d_dropout is for model.arch dcgan (the ResNet D has no dropout): set it "
                     + "to 0, or use model.arch dcgan");
         }
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
+    }
+
+    /** G gets the one-hot label appended to z. */
+    public boolean generatorConcat() {
+        return "auto".equals(gConditioning) ? !"projection".equals(conditioning) : gConditioning.contains("concat");
+    }
+
+    /** G's BatchNorms are conditional on the class. */
+    public boolean generatorCbn() {
+        return "auto".equals(gConditioning) ? "projection".equals(conditioning) : gConditioning.contains("cbn");
     }
 
     /** Spectral norm on the discriminator's layers. */

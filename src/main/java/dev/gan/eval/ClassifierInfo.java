@@ -34,7 +34,8 @@ public record ClassifierInfo(int formatVersion, String ganVersion, String create
 
     /** "a 20% hold-out of FILE (2,000 images)" or "all of FILE (10,000 images)". */
     public String testDescription() {
-        String where = referenceData.images() != null ? referenceData.images() : referenceData.path();
+        // a folder or packed config still carries the default IDX paths in data.images: name what the format reads
+        String where = "idx".equals(referenceData.format()) ? referenceData.images() : referenceData.path();
         return testHoldout > 0
                 ? String.format(java.util.Locale.ROOT, "a %.0f%% hold-out of %s (%,d images)", 100 * testHoldout, where, testCount)
                 : String.format(java.util.Locale.ROOT, "all of %s (%,d images)", where, testCount);

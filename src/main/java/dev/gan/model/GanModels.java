@@ -85,8 +85,8 @@ public final class GanModels {
         GraphParts.Norm norm = generatorNorm(m, shape);
         int width = m.gWidth() << (n - 1);
         GraphBuilder b = base(seed, adam).graphBuilder();
-        String in = generatorInputs(b, shape);
-        int nIn = shape.latentSize() + (shape.projection() ? 0 : shape.numClasses());
+        String in = generatorInputs(b, m, shape);
+        int nIn = shape.latentSize() + (shape.conditional() && m.generatorConcat() ? shape.numClasses() : 0);
         IActivation relu = Activation.RELU.getActivationFunction();
         String prev;
         if (side == 7) {
@@ -117,24 +117,24 @@ public final class GanModels {
         return generatorOutput(b, "g_up" + n);
     }
 
-    /** G's BatchNorms: conditional on the class for the projection conditioning. */
+    /** G's BatchNorms: conditional on the class when {@link ModelConfig#generatorCbn()} says so. */
     static GraphParts.Norm generatorNorm(ModelConfig m, GanShape shape) {
-        return new GraphParts.Norm(m.batchNorm(), shape.projection() ? shape.numClasses() : 0);
+        return new GraphParts.Norm(m.batchNorm(), m.generatorCbn() ? shape.numClasses() : 0);
     }
 
     /**
      * Declares G's inputs (z, and the one-hot label for a conditional G) and returns what its first layer reads:
-     * z, or z and the label concatenated (concat conditioning; with projection the label reaches G only through
-     * its conditional BatchNorms).
+     * z and the label concatenated when {@link ModelConfig#generatorConcat()}, else z (the label then reaches G only
+     * through its conditional BatchNorms).
      */
-    static String generatorInputs(GraphBuilder b, GanShape shape) {
+    static String generatorInputs(GraphBuilder b, ModelConfig m, GanShape shape) {
         if (!shape.conditional()) {
             b.addInputs(G_Z).setInputTypes(InputType.feedForward(shape.latentSize()));
             return G_Z;
         }
         b.addInputs(G_Z, G_LABEL).setInputTypes(InputType.feedForward(shape.latentSize()),
                 InputType.feedForward(shape.numClasses()));
-        if (shape.projection()) return G_Z;
+        if (!m.generatorConcat()) return G_Z;
         b.addVertex("zy", new MergeVertex(), G_Z, G_LABEL);
         return "zy";
     }

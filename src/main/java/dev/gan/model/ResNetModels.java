@@ -90,7 +90,7 @@ final class ResNetModels {
         List<Integer> widths = generatorWidths(shape.size(), m.gWidth());
         GraphParts.Norm norm = GanModels.generatorNorm(m, shape);
         GraphBuilder b = base(seed, adam).graphBuilder();
-        String in = GanModels.generatorInputs(b, shape);
+        String in = GanModels.generatorInputs(b, m, shape);
         int c0 = widths.get(0);
         // no biases where BatchNorm follows: it would subtract them again (their gradient is 0 but for float noise)
         boolean bias = !m.batchNorm();

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** model.arch, model.conditioning and the image sizes: one fixture per failure mode, exact messages. */
 class ArchitectureConfigTest {
@@ -31,8 +32,24 @@ class ArchitectureConfigTest {
     @Test
     void projectionNeedsBatchNormInG() {
         assertEquals(DIR.resolve("projection-no-batch-norm.yaml") + ":5: model.conditioning projection conditions G "
-                + "through its BatchNorms, and model.batch_norm is false: set model.batch_norm to true, or conditioning "
-                + "to concat", error("projection-no-batch-norm.yaml"));
+                + "through its BatchNorms, and model.batch_norm is false: set model.batch_norm to true, or "
+                + "model.g_conditioning to concat", error("projection-no-batch-norm.yaml"));
+    }
+
+    @Test
+    void generatorConditioningIsCheckedLikeConditioning() {
+        assertEquals("--set model.g_conditioning=film: model.g_conditioning must be one of [auto, concat, cbn, "
+                + "concat+cbn] (got \"film\")", setError("model.g_conditioning=film"));
+        assertEquals("--set model.g_conditioning=cbn: model.g_conditioning cbn needs classes: use model.type cgan or "
+                + "model.clusters > 0, or set it to auto", setError("model.g_conditioning=cbn"));
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(Path.of("configs/cgan.yaml"),
+                List.of("model.g_conditioning=concat+cbn", "model.batch_norm=false")));
+        assertTrue(e.getMessage().endsWith("model.g_conditioning concat+cbn conditions G through its BatchNorms, and "
+                + "model.batch_norm is false: set model.batch_norm to true, or model.g_conditioning to concat"),
+                e.getMessage());
+        ModelConfig m = ConfigLoader.load(Path.of("configs/cgan.yaml"), List.of("model.conditioning=projection",
+                "model.g_conditioning=concat")).model();
+        assertTrue(m.generatorConcat() && !m.generatorCbn(), "concat overrides projection's cbn for G");
     }
 
     @Test

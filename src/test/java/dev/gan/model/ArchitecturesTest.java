@@ -35,7 +35,7 @@ class ArchitecturesTest {
 
     static ModelConfig model(String arch, String conditioning, int classes) {
         return new ModelConfig(classes > 0 ? "cgan" : "dcgan", LATENT, 4, 4, true, 0, true, 0.0, false, 0, arch,
-                conditioning, "none");
+                conditioning, "auto", "none");
     }
 
     @ParameterizedTest(name = "{0} {1}x{1}x{2} {3}")
@@ -86,7 +86,7 @@ class ArchitecturesTest {
     @Test
     void resnet32HasSngansLayout() {
         // SNGAN CIFAR at width 128/128 would be G 4.3M and D 1.1M parameters; here widths 8 keep it small and exact
-        ModelConfig m = new ModelConfig("dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "resnet", "concat", "none");
+        ModelConfig m = new ModelConfig("dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "resnet", "concat", "auto", "none");
         GanShape shape = new GanShape(3, 32, 16, 0);
         ComputationGraph g = GanModels.generator(m, shape, AdamConfig.defaults(), 1);
         ComputationGraph d = GanModels.discriminator(m, shape, AdamConfig.defaults(), 1);
@@ -113,6 +113,26 @@ class ArchitecturesTest {
         assertEquals(List.of(GanModels.D_IMAGE, GanModels.D_LABEL), d.getConfiguration().getNetworkInputs());
         assertArrayEquals(new long[]{CLASSES, 8 * 49}, d.getLayer("d_embed").getParam("W").shape());
         assertTrue(GanModels.discriminatorLoss(d) != null);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dcgan,concat,true,false", "dcgan,cbn,false,true", "dcgan,concat+cbn,true,true",
+            "resnet,concat,true,false", "resnet,concat+cbn,true,true"})
+    void generatorConditioningIsSetApartFromD(String arch, String g, boolean concat, boolean cbn) {
+        GanShape shape = new GanShape(1, 28, LATENT, CLASSES, true);
+        ModelConfig m = new ModelConfig("cgan", LATENT, 4, 4, true, 0, true, 0.0, false, 0, arch, "projection", g,
+                "none");
+        ComputationGraph gen = GanModels.generator(m, shape, AdamConfig.defaults(), 1);
+        assertEquals(concat, gen.getConfiguration().getVertices().containsKey("zy"), "z and the label merged");
+        assertEquals(cbn, gen.getConfiguration().getVertices().keySet().stream().anyMatch(n -> n.endsWith("_cbn")),
+                "conditional BatchNorm");
+        // D stays the projection D whatever G does
+        ComputationGraph d = GanModels.discriminator(m, shape, AdamConfig.defaults(), 2);
+        assertEquals(List.of(GanModels.D_IMAGE, GanModels.D_LABEL), d.getConfiguration().getNetworkInputs());
+        int[] labels = {0, 2};
+        INDArray z = Nd4j.randn(DataType.FLOAT, 1, LATENT).repeat(0, 2);
+        INDArray img = gen.output(false, Labels.generatorInputs(shape, z, labels))[0].reshape(2, -1);
+        if (concat) assertTrue(img.getRow(0).sub(img.getRow(1)).norm2Number().doubleValue() > 1e-6, "G sees the class");
     }
 
     @ParameterizedTest

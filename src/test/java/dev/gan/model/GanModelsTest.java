@@ -24,7 +24,7 @@ class GanModelsTest {
     @ParameterizedTest(name = "{0}x{0}x{1}, {2} classes")
     @CsvSource({"28,1,0", "32,3,0", "64,3,0", "28,1,10", "64,3,4"})
     void generatorAndDiscriminatorShapes(int size, int channels, int classes) {
-        ModelConfig m = new ModelConfig(classes > 0 ? "cgan" : "dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "none");
+        ModelConfig m = new ModelConfig(classes > 0 ? "cgan" : "dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "auto", "none");
         GanShape shape = new GanShape(channels, size, 16, classes);
         ComputationGraph g = GanModels.generator(m, shape, AdamConfig.defaults(), 1);
         ComputationGraph d = GanModels.discriminator(m, shape, AdamConfig.defaults(), 2);
@@ -64,7 +64,7 @@ class GanModelsTest {
         assertEquals(10L * 64 * 16, GanModels.discriminator(m, cond, AdamConfig.defaults(), 1).numParams()
                 - GanModels.discriminator(m, plain, AdamConfig.defaults(), 1).numParams());
 
-        ModelConfig tiny = new ModelConfig("cgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "none");
+        ModelConfig tiny = new ModelConfig("cgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "auto", "none");
         GanShape shape = new GanShape(1, 28, 16, 10);
         ComputationGraph g = GanModels.generator(tiny, shape, AdamConfig.defaults(), 1);
         ComputationGraph d = GanModels.discriminator(tiny, shape, AdamConfig.defaults(), 2);

@@ -24,7 +24,7 @@ class GeneratorEmaTest {
     }
 
     private static ComputationGraph generator() {
-        ModelConfig m = new ModelConfig("dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "none");
+        ModelConfig m = new ModelConfig("dcgan", 16, 8, 8, true, 0, true, 0.0, false, 0, "dcgan", "concat", "auto", "none");
         return GanModels.generator(m, new GanShape(1, 28, 16, 0), AdamConfig.defaults(), 1);
     }
 

@@ -38,6 +38,10 @@ class ArchitectureNumericsTest {
             "model.arch=resnet,data.image_size=64,model.type=cgan,model.conditioning=projection",
             "model.type=cgan,model.conditioning=projection",
             "model.type=cgan,model.conditioning=projection,data.image_size=32,model.d_batch_norm=false",
+            // G conditioned apart from D: concat with a projection D (the shipped cgan.yaml), and concat plus cBN
+            "model.type=cgan,model.conditioning=projection,model.g_conditioning=concat",
+            "model.type=cgan,model.conditioning=concat,model.g_conditioning=concat+cbn",
+            "model.arch=resnet,model.type=cgan,model.conditioning=projection,model.g_conditioning=concat+cbn",
     })
     void graphPlansMatchDl4jLayers(String sets) {
         List<String> overrides = new ArrayList<>(List.of(NARROW.split(",")));
