@@ -59,13 +59,15 @@ class FastNetNumericsTest {
             "configs/dcgan.yaml|model.g_width=8,model.d_width=8,model.latent_size=16,model.batch_norm=false",
             "configs/dcgan.yaml|model.g_width=8,model.d_width=8,model.latent_size=16,data.image_size=64,model.d_batch_norm=false",
             "configs/cgan.yaml|model.g_width=8,model.d_width=8,model.latent_size=16,model.num_classes=0",
+            "configs/cgan.yaml|model.g_width=8,model.d_width=8,model.latent_size=16,model.conditioning=concat,model.g_conditioning=auto",
     })
     void fastEngineMatchesDl4jLayers(String config, String sets) {
         List<String> overrides = new ArrayList<>(List.of("training.batch_size=" + BATCH));
         if (sets != null) overrides.addAll(List.of(sets.split(",")));
         ExperimentConfig cfg = ConfigLoader.load(Path.of(config), overrides);
         int classes = "cgan".equals(cfg.model().type()) ? 10 : 0;
-        GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), classes);
+        GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), classes,
+                "projection".equals(cfg.model().conditioning()));
         TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
         ComputationGraph g = nets.generator(), d = nets.discriminator();
         Map<String, Double> errors = compare(g, d, shape);
