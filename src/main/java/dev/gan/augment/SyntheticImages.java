@@ -5,8 +5,8 @@ import dev.gan.eval.DomainClassifier;
 import dev.gan.eval.ImageSets;
 import dev.gan.eval.Subsets;
 import dev.gan.model.GanShape;
-import dev.gan.train.Noise;
-import dev.gan.train.Samples;
+import dev.gan.generate.Noise;
+import dev.gan.generate.Samples;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -2,7 +2,7 @@ package dev.gan.cli;
 
 import dev.gan.augment.AugmentRequest;
 import dev.gan.augment.Augmentation;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

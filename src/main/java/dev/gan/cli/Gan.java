@@ -3,7 +3,7 @@ package dev.gan.cli;
 import dev.gan.MemoryUse;
 import dev.gan.UserException;
 import dev.gan.train.TrainingFailure;
-import dev.gan.train.Version;
+import dev.gan.system.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,8 +2,8 @@ package dev.gan.cli;
 
 import dev.gan.system.Gpus;
 import dev.gan.system.SystemInfo;
-import dev.gan.train.Backend;
-import dev.gan.train.Version;
+import dev.gan.system.Backend;
+import dev.gan.system.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -4,8 +4,9 @@ import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
+import dev.gan.data.TrainingData;
 import dev.gan.model.GanShape;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import dev.gan.train.TrainSession;
 import dev.gan.train.TrainingListener;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         root.out.print(ConfigLoader.toYaml(cfg));
         root.out.println();
         root.out.println(Backend.init());
-        ImageSet data = TrainSession.trainingData(cfg);
+        ImageSet data = TrainingData.load(cfg);
         GanShape shape = TrainSession.shapeFor(cfg, data);
         root.out.printf("data: %d images %dx%dx%d from %s%n", data.count(), data.channels(), data.size(), data.size(),
                 data.source());

@@ -1,5 +1,7 @@
 package dev.gan.data;
 
+import dev.gan.system.Version;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -120,13 +122,7 @@ public final class PackedWriter implements AutoCloseable {
     private PackedHeader header(long n, long labelsOffset, long skipped, String sha256, long pixelsBytes) {
         return new PackedHeader(PackedFile.FORMAT, PackedFile.VERSION, n, channels, size, size, "NCHW", "uint8",
                 pixelsOffset, pixelsBytes, labelled() ? labelsOffset : null, labelled() ? "int32le" : null,
-                classNames, source, skipped, sha256, created, "gan " + version());
-    }
-
-    /** The jar's version (as dev.gan.train.Version reads it; data does not depend on train). */
-    private static String version() {
-        String v = PackedWriter.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+                classNames, source, skipped, sha256, created, "gan " + Version.get());
     }
 
     private static byte[] json(PackedHeader h) throws IOException {

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gan.UserException;
 import dev.gan.io.AtomicFiles;
+import dev.gan.io.MetricsLog;
 import dev.gan.report.Page;
 import dev.gan.report.RunFacts;
 import dev.gan.report.RunReport;
-import dev.gan.train.listeners.MetricsListener;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ public final class SweepReport {
         Set<String> keys = new LinkedHashSet<>(), metrics = new LinkedHashSet<>();
         for (Run r : runs) {
             keys.addAll(r.overrides().keySet());
-            r.facts().metrics().keySet().stream().filter(c -> !MetricsListener.COLUMNS.contains(c)).forEach(metrics::add);
+            r.facts().metrics().keySet().stream().filter(c -> !MetricsLog.COLUMNS.contains(c)).forEach(metrics::add);
         }
         List<String> finals = new ArrayList<>(SweepSummary.FINAL);
         finals.addAll(metrics);

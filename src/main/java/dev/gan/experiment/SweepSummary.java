@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
-import dev.gan.train.listeners.MetricsListener;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class SweepSummary {
             Map<String, Double> values = new LinkedHashMap<>();
             for (String c : FINAL) values.put(c, last(m.get(c)));
             m.forEach((column, v) -> {
-                if (!MetricsListener.COLUMNS.contains(column)) {
+                if (!MetricsLog.COLUMNS.contains(column)) {
                     metrics.add(column);
                     values.put(column, last(v));
                 }

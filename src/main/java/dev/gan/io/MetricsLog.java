@@ -18,6 +18,11 @@ import java.util.Map;
  * Columns can grow (evaluation adds its own); a row that lacks a column leaves it empty.
  */
 public final class MetricsLog implements AutoCloseable {
+    /** The columns every training run writes, in this order; evaluation's and {@link #AUGMENT_P} come after. */
+    public static final List<String> COLUMNS = List.of("step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z",
+            "sec_per_step", "img_per_s", "elapsed_s");
+    /** The augmentation probability's column, after every other one. */
+    public static final String AUGMENT_P = "augment_p";
     private final Path file;
     private final List<String> columns;
     private BufferedWriter out;

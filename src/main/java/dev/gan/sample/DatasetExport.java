@@ -5,7 +5,7 @@ import dev.gan.data.IdxReader;
 import dev.gan.data.PackedWriter;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.ImageGrid;
-import dev.gan.train.Version;
+import dev.gan.system.Version;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedOutputStream;

@@ -1,6 +1,6 @@
 package dev.gan.sample;
 
-import dev.gan.train.Samples;
+import dev.gan.generate.Samples;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.gan.sample;
 
-import dev.gan.train.Noise;
+import dev.gan.generate.Noise;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

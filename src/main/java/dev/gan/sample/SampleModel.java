@@ -4,8 +4,8 @@ import dev.gan.UserException;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
-import dev.gan.train.Backend;
-import dev.gan.train.SamplingGenerator;
+import dev.gan.system.Backend;
+import dev.gan.generate.SamplingGenerator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.nio.file.Path;

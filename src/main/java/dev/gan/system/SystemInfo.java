@@ -46,7 +46,7 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
     /**
      * Gathers everything without starting ND4J (loading libnd4j alone takes longer than this whole report): the
      * threads are what ND4J will take (OMP_NUM_THREADS, else the cores), and the oneDNN helpers are on whenever the
-     * backend is the onednn build, because {@code dev.gan.train.Backend} always switches them on.
+     * backend is the onednn build, because {@code dev.gan.system.Backend} always switches them on.
      */
     public static SystemInfo gather(String ganVersion, String classifier, Gpus gpus) {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));

@@ -6,6 +6,7 @@ import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanShape;
 import dev.gan.step.StepTimes;
+import dev.gan.system.Backend;
 
 import java.io.IOException;
 import java.io.OutputStream;

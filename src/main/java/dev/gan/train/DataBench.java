@@ -3,6 +3,7 @@ package dev.gan.train;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.BatchSampler;
 import dev.gan.data.ImageSet;
+import dev.gan.data.TrainingData;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -19,7 +20,7 @@ public final class DataBench {
 
     /** The result line: {@code data-bench <name>: img_s=.. batches=.. batch_size=.. images=.. source=..}. */
     public static String run(ExperimentConfig cfg, String name, int batches, PrintStream console) {
-        ImageSet data = TrainSession.trainingData(cfg, console);
+        ImageSet data = TrainingData.load(cfg, console);
         int b = cfg.training().batchSize();
         BatchSampler sampler = new BatchSampler(data, b, cfg.seed());
         sampler.imagesPerSecond(0, WARMUP);

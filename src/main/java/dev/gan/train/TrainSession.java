@@ -3,12 +3,10 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
-import dev.gan.data.Clusters;
-import dev.gan.data.DataCache;
-import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.data.MappedPixels;
+import dev.gan.data.TrainingData;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
@@ -18,6 +16,7 @@ import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
 import dev.gan.step.Stabilisers;
+import dev.gan.system.Backend;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.EvalListener;
 import dev.gan.train.listeners.HealthWatch;
@@ -85,32 +84,6 @@ public final class TrainSession {
         public Engines.Selected engine(ExperimentConfig cfg, GanShape shape, AugmentProbability p) {
             return Engines.create(cfg, shape, generator, discriminator, stabilisers, p);
         }
-    }
-
-    /**
-     * The config's dataset as training sees it: for a self-conditioned DCGAN ({@code model.clusters}), labelled by
-     * its k-means clusters (seeded, so a resumed run gets the same ones).
-     */
-    public static ImageSet trainingData(ExperimentConfig cfg) {
-        return trainingData(cfg, null);
-    }
-
-    /**
-     * {@link #trainingData(ExperimentConfig)}, telling {@code console} (may be null) when a folder or zip is packed into
-     * the data cache ({@link #dataCache}) on first use.
-     */
-    public static ImageSet trainingData(ExperimentConfig cfg, PrintStream console) {
-        ImageSet data = Datasets.load(cfg.data(), dataCache(cfg), console);
-        int k = cfg.model().clusters();
-        return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
-    }
-
-    /**
-     * Where training packs folders and zips of images once, to map them rather than decode them again:
-     * {@code <output.runs_dir>/.data-cache}, beside the runs that use them.
-     */
-    public static Path dataCache(ExperimentConfig cfg) {
-        return Path.of(cfg.output().runsDir()).resolve(DataCache.FOLDER);
     }
 
     /** What the networks must look like for this config and dataset; checks CGAN's classes against the data. */
@@ -181,7 +154,7 @@ public final class TrainSession {
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
     public static Result start(ExperimentConfig cfg, Options options) {
         Backend.init();
-        ImageSet data = trainingData(cfg, options.console());
+        ImageSet data = TrainingData.load(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         // before the run directory: training.engine fast on a model it does not cover is a config error
@@ -194,7 +167,7 @@ public final class TrainSession {
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
     public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
         Backend.init();
-        ImageSet data = trainingData(cfg, options.console());
+        ImageSet data = TrainingData.load(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         Networks nets = Networks.build(cfg, shape);
         AugmentProbability augment = AugmentProbability.of(cfg.training());
@@ -241,7 +214,7 @@ public final class TrainSession {
 
     private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
         Path file = ck.file();
-        ImageSet data = trainingData(cfg, options.console());
+        ImageSet data = TrainingData.load(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
         if (!shape.equals(ck.state().shape())) {
             throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()

@@ -1,6 +1,7 @@
 package dev.gan.train;
 
 import dev.gan.data.BatchSampler;
+import dev.gan.generate.Noise;
 import dev.gan.step.StepStats;
 import dev.gan.step.StepTimes;
 import dev.gan.step.TrainingStep;

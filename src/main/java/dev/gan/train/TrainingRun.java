@@ -10,6 +10,7 @@ import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
 import dev.gan.step.Stabilisers;
+import dev.gan.system.Version;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.time.Instant;

@@ -5,7 +5,7 @@ package org.nd4j.nativeblas;
  * class name and {@code Environment.getInstance().isUseMKLDNN()} by reflection, but nd4j-native M2.1 renamed its
  * bindings to {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment#isUseONEDNN()}, so the lookup always
  * fails and convolutions and BatchNorm run as slow Java-side ops. With this class present (and
- * {@code org.eclipse.deeplearning4j.helpers.disable=false}, set by {@code dev.gan.train.Backend}) they run through
+ * {@code org.eclipse.deeplearning4j.helpers.disable=false}, set by {@code dev.gan.system.Backend}) they run through
  * oneDNN, numerically equal within 1e-6 and 2-3x faster (shared/PERF-NOTES.md section 1).
  *
  * <p>It delegates by reflection so that the project also compiles against the CUDA backend, where the CPU bindings

@@ -2,7 +2,7 @@ package dev.gan.cli;
 
 import dev.gan.TestRuns;
 import dev.gan.io.Checkpoints;
-import dev.gan.train.SamplingGenerator;
+import dev.gan.generate.SamplingGenerator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;

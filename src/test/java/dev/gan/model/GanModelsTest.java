@@ -2,7 +2,7 @@ package dev.gan.model;
 
 import dev.gan.config.AdamConfig;
 import dev.gan.config.ModelConfig;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

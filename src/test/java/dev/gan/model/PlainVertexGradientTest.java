@@ -1,6 +1,6 @@
 package dev.gan.model;
 
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

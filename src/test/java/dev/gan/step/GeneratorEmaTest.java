@@ -5,7 +5,7 @@ import dev.gan.config.EmaConfig;
 import dev.gan.config.ModelConfig;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

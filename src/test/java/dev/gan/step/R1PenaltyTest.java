@@ -5,7 +5,7 @@ import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
 import dev.gan.step.fast.FastStep;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import dev.gan.train.TrainSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

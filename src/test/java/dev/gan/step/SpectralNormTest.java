@@ -1,6 +1,6 @@
 package dev.gan.step;
 
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;

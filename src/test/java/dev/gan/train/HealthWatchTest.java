@@ -10,6 +10,7 @@ import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.model.GanShape;
 import dev.gan.step.StepStats;
+import dev.gan.system.Backend;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.HealthWatch;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
 import dev.gan.step.StepStats;
-import dev.gan.train.EvalSamples;
+import dev.gan.generate.EvalSamples;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 

@@ -6,7 +6,7 @@ import dev.gan.eval.Diversity;
 import dev.gan.step.GanLoss;
 import dev.gan.step.WassersteinLoss;
 import dev.gan.step.StepStats;
-import dev.gan.train.Samples;
+import dev.gan.generate.Samples;
 import dev.gan.train.TrainingFailure;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;

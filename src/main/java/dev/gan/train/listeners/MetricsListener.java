@@ -20,12 +20,8 @@ import java.util.Map;
  * that readers of older files find every other column where it was; the console shows it when it adapts).
  */
 public final class MetricsListener implements TrainingListener {
-    public static final List<String> COLUMNS = List.of("step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z",
-            "sec_per_step", "img_per_s", "elapsed_s");
     private MetricsLog metrics;
     private final Progress progress;
-    /** The augmentation probability's column, after every other one. */
-    public static final String AUGMENT_P = "augment_p";
     private final List<String> extraColumns;
     private final List<LossPlot.Panel> extraPanels;
     private List<LossPlot.Panel> panels;
@@ -60,9 +56,9 @@ public final class MetricsListener implements TrainingListener {
         all.addAll(extraPanels);
         all.add(LossPlot.AUGMENT_P);
         panels = List.copyOf(all);
-        List<String> columns = new java.util.ArrayList<>(COLUMNS);
+        List<String> columns = new java.util.ArrayList<>(MetricsLog.COLUMNS);
         columns.addAll(extraColumns);
-        if (run.config().training().augmenting()) columns.add(AUGMENT_P);
+        if (run.config().training().augmenting()) columns.add(MetricsLog.AUGMENT_P);
         metrics = MetricsLog.open(run.dir().file(RunDirectory.METRICS), columns, run.step());
         elapsed = lastElapsed(run);
         if (progress != null) progress.start(run);
@@ -101,7 +97,7 @@ public final class MetricsListener implements TrainingListener {
         row.put("img_per_s", imgs);
         row.put("elapsed_s", elapsed);
         boolean augmenting = run.config().training().augmenting();
-        if (augmenting) row.put(AUGMENT_P, run.augment().p());
+        if (augmenting) row.put(MetricsLog.AUGMENT_P, run.augment().p());
         metrics.append(row);
         run.log().info(String.format(Locale.ROOT,
                 "[%d/%d] epoch %d  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.3f s/step  %.0f img/s%s",

@@ -3,7 +3,7 @@ package dev.gan.step.fast;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import dev.gan.train.TrainSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,7 +8,7 @@ import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import dev.gan.step.NonSaturatingLoss;
-import dev.gan.train.Backend;
+import dev.gan.system.Backend;
 import dev.gan.train.TrainSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

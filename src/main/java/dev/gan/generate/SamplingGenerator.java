@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.generate;
 
 import dev.gan.io.Checkpoints;
 import dev.gan.step.SpectralNorm;

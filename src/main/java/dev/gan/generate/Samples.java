@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.generate;
 
 import dev.gan.data.BatchSampler;
 import dev.gan.data.ImageSet;

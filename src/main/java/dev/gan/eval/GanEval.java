@@ -1,10 +1,11 @@
-package dev.gan.train;
+package dev.gan.eval;
 
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
 import dev.gan.data.ImageSet;
+import dev.gan.data.TrainingData;
 import dev.gan.eval.Cas;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.ClassifierTraining;
@@ -12,6 +13,8 @@ import dev.gan.eval.EvalReport;
 import dev.gan.eval.Evaluation;
 import dev.gan.eval.Scores;
 import dev.gan.eval.Subsets;
+import dev.gan.generate.EvalSamples;
+import dev.gan.generate.SamplingGenerator;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 
@@ -47,7 +50,7 @@ public final class GanEval {
             throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
                     + c.info().classNames().size() + "; use a classifier trained on the same data");
         }
-        ImageSet data = Datasets.load(cfg.data(), TrainSession.dataCache(cfg), null);
+        ImageSet data = Datasets.load(cfg.data(), TrainingData.cache(cfg), null);
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
         EvalSamples.Generated g = EvalSamples.generate(generator.graph(), shape, n, seed, BATCH);
         Scores scores = eval.score(g.images(), byClass ? g.labels() : null);

@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.system;
 
 import dev.gan.system.GpuCheck;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.generate;
 
 import dev.gan.model.GanShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;

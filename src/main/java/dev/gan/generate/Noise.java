@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.generate;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package dev.gan.train;
+package dev.gan.system;
 
 /** gan's version, from the jar manifest (Maven writes it) or "dev" when run from classes. */
 public final class Version {

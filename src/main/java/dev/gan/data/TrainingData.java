@@ -1,0 +1,41 @@
+package dev.gan.data;
+
+import dev.gan.config.ExperimentConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * A config's dataset as training (and everything that must see the same images: bench, eval, the dry run) opens it:
+ * folders and zips through the data cache beside the runs, and for a self-conditioned DCGAN labelled by its clusters.
+ */
+public final class TrainingData {
+    private TrainingData() {
+    }
+
+    /**
+     * The config's dataset as training sees it: for a self-conditioned DCGAN ({@code model.clusters}), labelled by
+     * its k-means clusters (seeded, so a resumed run gets the same ones).
+     */
+    public static ImageSet load(ExperimentConfig cfg) {
+        return load(cfg, null);
+    }
+
+    /**
+     * {@link #load(ExperimentConfig)}, telling {@code console} (may be null) when a folder or zip is packed into
+     * the data cache ({@link #cache}) on first use.
+     */
+    public static ImageSet load(ExperimentConfig cfg, PrintStream console) {
+        ImageSet data = Datasets.load(cfg.data(), cache(cfg), console);
+        int k = cfg.model().clusters();
+        return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
+    }
+
+    /**
+     * Where training packs folders and zips of images once, to map them rather than decode them again:
+     * {@code <output.runs_dir>/.data-cache}, beside the runs that use them.
+     */
+    public static Path cache(ExperimentConfig cfg) {
+        return Path.of(cfg.output().runsDir()).resolve(DataCache.FOLDER);
+    }
+}
