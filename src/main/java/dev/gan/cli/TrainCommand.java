@@ -2,11 +2,7 @@ package dev.gan.cli;
 
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
-import dev.gan.data.FolderSource;
-import dev.gan.data.ImageSet;
-import dev.gan.data.TrainingData;
-import dev.gan.model.GanShape;
-import dev.gan.system.Backend;
+import dev.gan.train.RunSetup;
 import dev.gan.train.TrainSession;
 import dev.gan.train.TrainingListener;
 import picocli.CommandLine.Command;
@@ -74,31 +70,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         ExperimentConfig cfg = ConfigLoader.load(config, sets);
         if (dryRun) {
-            dryRun(cfg);
+            RunSetup.dryRun(cfg, root.out);
             return Gan.OK;
         }
         if (runDir != null) return exitCode(TrainSession.trainIn(cfg, runDir, options));
         return exitCode(TrainSession.start(cfg, options));
-    }
-
-    private void dryRun(ExperimentConfig cfg) {
-        root.out.print(ConfigLoader.toYaml(cfg));
-        root.out.println();
-        root.out.println(Backend.init());
-        ImageSet data = TrainingData.load(cfg);
-        GanShape shape = TrainSession.shapeFor(cfg, data);
-        root.out.printf("data: %d images %dx%dx%d from %s%n", data.count(), data.channels(), data.size(), data.size(),
-                data.source());
-        if (!data.skippedFiles().isEmpty()) {
-            root.out.println("WARNING: " + FolderSource.skippedWarning(data.skippedFiles(), "skipped-files.txt of a run"));
-        }
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
-        root.out.println("Generator");
-        root.out.println(nets.generator().summary());
-        root.out.println("Discriminator");
-        root.out.println(nets.discriminator().summary());
-        root.out.println("engine: " + nets.engine(cfg, shape).describe());
-        root.out.println("stabilisers: " + TrainSession.stabilisersLine(cfg));
     }
 
     private static int exitCode(TrainSession.Result r) {

@@ -4,7 +4,6 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
-import dev.gan.model.GanShape;
 import dev.gan.step.StepTimes;
 import dev.gan.system.Backend;
 
@@ -53,9 +52,9 @@ public final class Benchmark {
 
     public static Result run(ExperimentConfig cfg, String name, int steps, int warmup, boolean phases, PrintStream out) {
         Backend.init();
-        ImageSet data = randomImages(cfg);
-        GanShape shape = TrainSession.shapeFor(cfg, data);
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        RunSetup setup = RunSetup.of(cfg, randomImages(cfg));
+        ImageSet data = setup.data();
+        Networks nets = setup.nets();
         Path tmp;
         try {
             tmp = Files.createTempDirectory("gan-bench");
@@ -63,7 +62,7 @@ public final class Benchmark {
             throw new UncheckedIOException(e);
         }
         try (RunLog log = new RunLog(tmp.resolve("log.txt"), new PrintStream(OutputStream.nullOutputStream()))) {
-            TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),
+            TrainingRun run = new TrainingRun(cfg, "", setup.shape(), data.classNames(), nets.generator(), nets.discriminator(),
                     nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0);
             StepTimes times = phases ? new StepTimes() : null;
             Trainer trainer = new Trainer(run, List.of(), times);

@@ -6,7 +6,7 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
 import dev.gan.step.fast.FastStep;
 import dev.gan.system.Backend;
-import dev.gan.train.TrainSession;
+import dev.gan.train.Networks;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class R1PenaltyTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, "r1", ""), List.of("model.d_width=2",
                 "model.d_batch_norm=false", "training.r1_gamma=" + GAMMA, "training.r1_every=1"));
         GanShape shape = new GanShape(1, 28, cfg.model().latentSize(), 0);
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Networks nets = Networks.build(cfg, shape);
         ComputationGraph g = nets.generator(), d = nets.discriminator();
         Nd4j.getRandom().setSeed(5);
         INDArray real = Nd4j.rand(DataType.FLOAT, BATCH, 1, 28, 28).muli(2).subi(1);

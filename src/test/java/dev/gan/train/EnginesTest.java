@@ -168,7 +168,7 @@ class EnginesTest {
     private String engineFor(String... sets) throws Exception {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, "engine", ""), List.of(sets));
         GanShape shape = new GanShape(1, 28, cfg.model().latentSize(), 0);
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Networks nets = Networks.build(cfg, shape);
         return nets.engine(cfg, shape).step().engine();
     }
 
@@ -184,8 +184,8 @@ class EnginesTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, engine, ""), overrides);
         Backend.init();
         ImageSet data = Datasets.load(cfg.data());
-        GanShape shape = TrainSession.shapeFor(cfg, data);
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        GanShape shape = RunSetup.shapeFor(cfg, data);
+        Networks nets = Networks.build(cfg, shape);
         List<double[]> stats = new ArrayList<>();
         try (RunLog log = new RunLog(tmp.resolve(engine + ".log"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", shape, data.classNames(), nets.generator(), nets.discriminator(),

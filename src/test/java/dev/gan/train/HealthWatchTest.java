@@ -46,8 +46,8 @@ class HealthWatchTest {
         ExperimentConfig cfg = ConfigLoader.load(TestRuns.tinyConfig(tmp, name, ""), List.of(sets));
         Backend.init();
         ImageSet data = Datasets.load(cfg.data());
-        GanShape shape = TrainSession.shapeFor(cfg, data);
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        GanShape shape = RunSetup.shapeFor(cfg, data);
+        Networks nets = Networks.build(cfg, shape);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         Files.writeString(dir.file(RunDirectory.CONFIG), ConfigLoader.toYaml(cfg));
         RunLog log = new RunLog(dir.file(RunDirectory.LOG), new PrintStream(console, true, StandardCharsets.UTF_8));

@@ -4,7 +4,7 @@ import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.model.GanShape;
 import dev.gan.system.Backend;
-import dev.gan.train.TrainSession;
+import dev.gan.train.Networks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,7 +50,7 @@ class ArchitectureNumericsTest {
         int classes = "cgan".equals(cfg.model().type()) ? 10 : 0;
         GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), classes,
                 "projection".equals(cfg.model().conditioning()));
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Networks nets = Networks.build(cfg, shape);
         Map<String, Double> errors = FastNetNumericsTest.compare(nets.generator(), nets.discriminator(), shape);
         double worst = errors.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         System.out.printf(Locale.ROOT, "%s: max relative error %.2e over %d arrays%n", sets, worst, errors.size());

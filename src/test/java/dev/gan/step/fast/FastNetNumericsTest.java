@@ -9,7 +9,7 @@ import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import dev.gan.step.NonSaturatingLoss;
 import dev.gan.system.Backend;
-import dev.gan.train.TrainSession;
+import dev.gan.train.Networks;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,7 +68,7 @@ class FastNetNumericsTest {
         int classes = "cgan".equals(cfg.model().type()) ? 10 : 0;
         GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), classes,
                 "projection".equals(cfg.model().conditioning()));
-        TrainSession.Networks nets = TrainSession.Networks.build(cfg, shape);
+        Networks nets = Networks.build(cfg, shape);
         ComputationGraph g = nets.generator(), d = nets.discriminator();
         Map<String, Double> errors = compare(g, d, shape);
         double worst = errors.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();

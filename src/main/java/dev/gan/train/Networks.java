@@ -1,0 +1,35 @@
+package dev.gan.train;
+
+import dev.gan.config.ExperimentConfig;
+import dev.gan.io.Checkpoints;
+import dev.gan.model.GanModels;
+import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
+import dev.gan.step.Stabilisers;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/** The two networks of a config, with their spectral norm and EMA generator (model.spectral_norm, training.ema). */
+public record Networks(ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers) {
+    /** New, untrained networks. */
+    public static Networks build(ExperimentConfig cfg, GanShape shape) {
+        ComputationGraph g = GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed());
+        ComputationGraph d = GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1);
+        return new Networks(g, d, Stabilisers.create(cfg, g, d));
+    }
+
+    /** The networks of a checkpoint, to train on under {@code cfg}. */
+    public static Networks resume(ExperimentConfig cfg, Checkpoints.Checkpoint ck) {
+        return new Networks(ck.generator(), ck.discriminator(), Stabilisers.resume(cfg, ck.generator(),
+                ck.discriminator(), ck.extras().spectralNorm(), ck.extras().generatorEma(), ck.file().toString()));
+    }
+
+    /** The training step for these networks under {@code cfg}'s training.engine, from step 0. */
+    public Engines.Selected engine(ExperimentConfig cfg, GanShape shape) {
+        return engine(cfg, shape, AugmentProbability.of(cfg.training()));
+    }
+
+    /** The training step, with the augmentation probability {@code p} (adaptive augmentation moves it). */
+    public Engines.Selected engine(ExperimentConfig cfg, GanShape shape, AugmentProbability p) {
+        return Engines.create(cfg, shape, generator, discriminator, stabilisers, p);
+    }
+}
