@@ -1,6 +1,7 @@
 package dev.gan.augment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gan.Sha256;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.DataConfig;
@@ -141,7 +142,7 @@ public final class Augmentation {
         }
         ObjectNode protocol = ClassifierFile.JSON.createObjectNode();
         protocol.putObject("checkpoint").put("file", file.toString()).put("step", ck.state().step())
-                .put("model_type", ck.state().modelType()).put("sha256", AugmentOutput.sha256(file))
+                .put("model_type", ck.state().modelType()).put("sha256", Sha256.of(file))
                 .put("conditioned_on", cgan ? shape.numClasses() + " classes" : shape.numClasses() + " clusters");
         ObjectNode labels = protocol.putObject("synthetic_labels");
         labels.put("how", cgan ? "the class each image was generated for" : "the labelling classifier's prediction");

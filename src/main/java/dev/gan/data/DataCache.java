@@ -1,5 +1,6 @@
 package dev.gan.data;
 
+import dev.gan.Sha256;
 import dev.gan.config.DataConfig;
 
 import java.io.IOException;
@@ -10,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -97,19 +96,16 @@ public final class DataCache {
 
     /** {@code <root name>-<size>x<size>x<channels>-<digest>.packed}: readable, and unique per content and settings. */
     static String name(DataConfig cfg, ImageFiles.Listing listing) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            String key = String.join("\n", Path.of(listing.root()).toAbsolutePath().normalize().toString(),
-                    listing.identity(), Integer.toString(cfg.imageSize()), Integer.toString(cfg.channels()),
-                    Integer.toString(cfg.limit()), Boolean.toString(cfg.skipBadFiles()),
-                    Integer.toString(PackedFile.VERSION));
-            String digest = HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-            String base = Path.of(listing.root()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-            return String.format(Locale.ROOT, "%s-%dx%dx%d-%s.packed", base, cfg.imageSize(), cfg.imageSize(),
-                    cfg.channels(), digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Sha256.digest();
+        String key = String.join("\n", Path.of(listing.root()).toAbsolutePath().normalize().toString(),
+                listing.identity(), Integer.toString(cfg.imageSize()), Integer.toString(cfg.channels()),
+                Integer.toString(cfg.limit()), Boolean.toString(cfg.skipBadFiles()),
+                Integer.toString(PackedFile.VERSION));
+        md.update(key.getBytes(StandardCharsets.UTF_8));
+        String digest = Sha256.hex(md).substring(0, 16);
+        String base = Path.of(listing.root()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return String.format(Locale.ROOT, "%s-%dx%dx%d-%s.packed", base, cfg.imageSize(), cfg.imageSize(),
+                cfg.channels(), digest);
     }
 
     private static void say(PrintStream console, String line) {

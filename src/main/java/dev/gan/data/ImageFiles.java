@@ -1,5 +1,6 @@
 package dev.gan.data;
 
+import dev.gan.Sha256;
 import dev.gan.UserException;
 
 import java.io.IOException;
@@ -8,12 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -296,22 +295,14 @@ public final class ImageFiles {
 
     /** SHA-256 over lines, for listing identities. */
     private static final class Digest {
-        private final MessageDigest md;
-
-        Digest() {
-            try {
-                md = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        private final MessageDigest md = Sha256.digest();
 
         void add(String line) {
             md.update((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         String hex() {
-            return HexFormat.of().formatHex(md.digest());
+            return Sha256.hex(md);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.gan.MemoryUse;
+import dev.gan.Sha256;
 import dev.gan.UserException;
 
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -183,7 +182,7 @@ public final class PackedFile {
     /** SHA-256 of everything after the header, as the header records it; {@code progress} hears bytes done. */
     public static String digest(Path file, PackedHeader h, LongConsumer progress) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.digest();
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long pos = h.pixelsOffset(), end = h.fileBytes();
             while (pos < end) {
@@ -194,11 +193,9 @@ public final class PackedFile {
                 pos += n;
                 if (progress != null) progress.accept(pos - h.pixelsOffset());
             }
-            return HexFormat.of().formatHex(md.digest());
+            return Sha256.hex(md);
         } catch (IOException e) {
             throw new UserException(file + ": cannot read (" + e.getMessage() + ")");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gan.data;
 
+import dev.gan.Sha256;
 import dev.gan.system.Version;
 
 import java.io.IOException;
@@ -13,11 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -50,11 +49,7 @@ public final class PackedWriter implements AutoCloseable {
         this.size = size;
         this.classNames = List.copyOf(classNames);
         this.source = source;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        sha = Sha256.digest();
         // room for the largest header these fields can make: every number at its widest
         PackedHeader widest = header(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, "0".repeat(64), Long.MAX_VALUE);
         long region = PackedFile.PREAMBLE + json(widest).length;
@@ -98,7 +93,7 @@ public final class PackedWriter implements AutoCloseable {
             }
         }
         flush();
-        PackedHeader h = header(count, pixelsOffset + pixelsBytes, skippedCount, HexFormat.of().formatHex(sha.digest()),
+        PackedHeader h = header(count, pixelsOffset + pixelsBytes, skippedCount, Sha256.hex(sha),
                 pixelsBytes);
         byte[] json = json(h);
         byte[] region = new byte[(int) pixelsOffset];

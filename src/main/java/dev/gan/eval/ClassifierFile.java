@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gan.Sha256;
 import dev.gan.UserException;
 import dev.gan.io.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A domain classifier on disk: {@code name.zip} (DL4J's ModelSerializer, no updater state: it is only run, never
@@ -67,17 +64,7 @@ public final class ClassifierFile {
             throw new UserException(zip + ": not a readable classifier (" + firstLine(e) + "); train it again with "
                     + "gan classifier train", e);
         }
-        return new Loaded(zip, new DomainClassifier(net), info, sha256(zip));
-    }
-
-    static String sha256(Path file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Loaded(zip, new DomainClassifier(net), info, Sha256.of(zip));
     }
 
     private static String firstLine(Exception e) {

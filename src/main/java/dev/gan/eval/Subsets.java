@@ -1,12 +1,11 @@
 package dev.gan.eval;
 
+import dev.gan.Sha256;
 import dev.gan.data.BatchSampler;
 import dev.gan.data.ImageSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -53,19 +52,15 @@ public final class Subsets {
 
     /** SHA-256 of the pixels and labels: names a dataset by content, whatever its path. */
     public static String fingerprint(ImageSet set) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] img = new byte[set.imageBytes()];
-            for (int i = 0; i < set.count(); i++) {   // image by image: the set may be a mapped file of any size
-                set.image(i, img, 0);
-                md.update(img);
-            }
-            if (set.labelled()) {
-                for (int l : set.labels()) md.update((byte) l);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest md = Sha256.digest();
+        byte[] img = new byte[set.imageBytes()];
+        for (int i = 0; i < set.count(); i++) {   // image by image: the set may be a mapped file of any size
+            set.image(i, img, 0);
+            md.update(img);
         }
+        if (set.labelled()) {
+            for (int l : set.labels()) md.update((byte) l);
+        }
+        return Sha256.hex(md);
     }
 }

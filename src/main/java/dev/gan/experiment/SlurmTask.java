@@ -53,8 +53,8 @@ public final class SlurmTask {
         status = status.started(Instant.now().toString());
         status.write(dir);
         String job = System.getenv().getOrDefault("SLURM_ARRAY_JOB_ID", "?") + "_" + index;
-        appendConsole(dir, String.format(Locale.ROOT, "gan sweep: attempt %d, Slurm job %s on %s%s", status.attempts(),
-                job, System.getenv().getOrDefault("SLURMD_NODENAME", "?"),
+        TrainProcess.appendConsole(dir, String.format(Locale.ROOT, "gan sweep: attempt %d, Slurm job %s on %s%s",
+                status.attempts(), job, System.getenv().getOrDefault("SLURMD_NODENAME", "?"),
                 System.getenv().getOrDefault("SLURM_RESTART_COUNT", "0").equals("0") ? ""
                         : " (requeued " + System.getenv("SLURM_RESTART_COUNT") + "x)"));
         out.println(label + ": " + (status.attempts() > 1 ? "resumed" : "started") + " as job " + job);
@@ -64,7 +64,7 @@ public final class SlurmTask {
         try {
             process = TrainProcess.builder(dir, TrainProcess.threadsPerRun(1)).start();
         } catch (IOException e) {
-            appendConsole(dir, "gan sweep: cannot start the training process: " + e.getMessage());
+            TrainProcess.appendConsole(dir, "gan sweep: cannot start the training process: " + e.getMessage());
             status.ended(RunStatus.FAILED, -1, 0, Instant.now().toString()).write(dir);
             writeSummary(plan, folder);
             throw new UncheckedIOException(e);
@@ -133,15 +133,6 @@ public final class SlurmTask {
                  FileLock ignored = ch.lock()) {
                 SweepSummary.collect(plan, folder).write();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void appendConsole(Path dir, String line) {
-        try {
-            Files.writeString(dir.resolve(TrainProcess.CONSOLE), line + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

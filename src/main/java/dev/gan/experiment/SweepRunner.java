@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -132,7 +131,7 @@ public final class SweepRunner {
             try {
                 process = TrainProcess.builder(dir, threads).start();
             } catch (IOException e) {
-                appendConsole(dir, "gan sweep: cannot start the training process: " + e.getMessage());
+                TrainProcess.appendConsole(dir, "gan sweep: cannot start the training process: " + e.getMessage());
                 finish(run, status.ended(RunStatus.FAILED, -1, 0, Instant.now().toString()), label, 0);
                 return;
             }
@@ -170,14 +169,6 @@ public final class SweepRunner {
         SweepSummary.collect(plan, folder).write();
     }
 
-    private static void appendConsole(Path dir, String line) {
-        try {
-            Files.writeString(dir.resolve(TrainProcess.CONSOLE), line + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The shutdown hook: no new runs, SIGTERM to the running ones, wait for their checkpoints and statuses. */
     private void stopAll() {

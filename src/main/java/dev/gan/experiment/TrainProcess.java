@@ -1,5 +1,7 @@
 package dev.gan.experiment;
 
+import dev.gan.io.TextFiles;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,5 +49,10 @@ final class TrainProcess {
         String omp = System.getenv("OMP_NUM_THREADS");
         if (omp != null && omp.matches("\\d+") && Integer.parseInt(omp) > 0) budget = Integer.parseInt(omp);
         return Math.max(1, budget / parallel);
+    }
+
+    /** Adds a line of gan sweep's own to a run's console.txt, after what the training process wrote there. */
+    static void appendConsole(Path runDir, String line) {
+        TextFiles.appendLine(runDir.resolve(CONSOLE), line);
     }
 }

@@ -11,18 +11,14 @@ import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
+import dev.gan.io.TextFiles;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
 import dev.gan.system.Backend;
 import dev.gan.train.listeners.Listeners;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -140,7 +136,7 @@ public final class TrainSession {
         Networks nets = setup.nets();
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
-        appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
+        TextFiles.appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
         if (shape.conditional()) {
             AtomicFiles.writeString(dir.file(RunDirectory.CLASSES), String.join("\n", numbered(data.classNames())) + "\n");
         }
@@ -180,13 +176,5 @@ public final class TrainSession {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) out.add(i + "\t" + names.get(i));
         return out;
-    }
-
-    private static void appendLine(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
