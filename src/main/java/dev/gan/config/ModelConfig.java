@@ -96,14 +96,19 @@ public record ModelConfig(String type, int latentSize, int gWidth, int dWidth, b
         p.check(numClasses >= 0 && numClasses <= 1000, at + ".num_classes", "must be between 0 and 1000 (0 = from the dataset)", numClasses);
     }
 
+    /** D takes the class as a one-hot vector (projection discriminator) rather than as one-hot label maps. */
+    public boolean discriminatorProjection() {
+        return "projection".equals(conditioning);
+    }
+
     /** G gets the one-hot label appended to z. */
     public boolean generatorConcat() {
-        return "auto".equals(gConditioning) ? !"projection".equals(conditioning) : gConditioning.contains("concat");
+        return "auto".equals(gConditioning) ? !discriminatorProjection() : gConditioning.contains("concat");
     }
 
     /** G's BatchNorms are conditional on the class. */
     public boolean generatorCbn() {
-        return "auto".equals(gConditioning) ? "projection".equals(conditioning) : gConditioning.contains("cbn");
+        return "auto".equals(gConditioning) ? discriminatorProjection() : gConditioning.contains("cbn");
     }
 
     /** Spectral norm on the discriminator's layers. */

@@ -37,8 +37,13 @@ public interface GanLoss {
      */
     boolean saturates();
 
-    /** Whether training.label_smoothing means something for it (it moves the real target of ns and lsgan). */
-    boolean hasTarget();
+    /**
+     * Whether D's scores have no bound of their own, so that without a Lipschitz constraint (R1, or spectral norm)
+     * they can run away: the health watch warns when R1 is off. Only wgan's critic; hinge and lsgan have margins.
+     */
+    default boolean unbounded() {
+        return false;
+    }
 
     /** The loss a training.loss value names. */
     static GanLoss of(String name) {

@@ -63,9 +63,4 @@ public final class HingeLoss implements GanLoss {
     public boolean saturates() {
         return false;
     }
-
-    @Override
-    public boolean hasTarget() {
-        return false;
-    }
 }

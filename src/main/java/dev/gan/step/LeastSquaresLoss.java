@@ -55,9 +55,4 @@ public final class LeastSquaresLoss implements GanLoss {
     public boolean saturates() {
         return false;
     }
-
-    @Override
-    public boolean hasTarget() {
-        return true;
-    }
 }

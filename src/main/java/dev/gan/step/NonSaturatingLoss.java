@@ -62,9 +62,4 @@ public final class NonSaturatingLoss implements GanLoss {
     public boolean saturates() {
         return true;
     }
-
-    @Override
-    public boolean hasTarget() {
-        return true;
-    }
 }

@@ -56,7 +56,7 @@ public final class WassersteinLoss implements GanLoss {
     }
 
     @Override
-    public boolean hasTarget() {
-        return false;
+    public boolean unbounded() {
+        return true;
     }
 }

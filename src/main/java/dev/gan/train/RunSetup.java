@@ -76,7 +76,7 @@ public record RunSetup(ImageSet data, GanShape shape, Networks nets) {
         }
         if (cfg.model().clusters() > 0) classes = data.numClasses();
         return new GanShape(data.channels(), data.size(), cfg.model().latentSize(), classes,
-                "projection".equals(cfg.model().conditioning()));
+                cfg.model().discriminatorProjection());
     }
 
     /**

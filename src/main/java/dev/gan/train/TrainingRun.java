@@ -9,6 +9,7 @@ import dev.gan.io.RunLog;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
+import dev.gan.step.Objective;
 import dev.gan.step.Stabilisers;
 import dev.gan.system.Version;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -38,6 +39,7 @@ public final class TrainingRun {
     private long epoch;
     private long batchesDrawn;
     private final AugmentProbability augment;
+    private final Objective objective;
     private volatile boolean stopRequested;
 
     /** A run whose augmentation probability starts from the config's (no checkpoint to continue it from). */
@@ -52,6 +54,7 @@ public final class TrainingRun {
                 ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
                 RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn, AugmentProbability augment) {
         this.augment = augment;
+        this.objective = Objective.of(config.training());
         this.config = config;
         this.configYaml = configYaml;
         this.shape = shape;
@@ -74,6 +77,11 @@ public final class TrainingRun {
     public static long totalSteps(ExperimentConfig c, int batchesPerEpoch) {
         if (c.training().steps() > 0) return c.training().steps();
         return Math.max(1, (long) c.training().epochs() * batchesPerEpoch / c.training().dSteps());
+    }
+
+    /** What the step optimises (training.loss, R1): what listeners ask about the loss, never its name. */
+    public Objective objective() {
+        return objective;
     }
 
     public ExperimentConfig config() {

@@ -4,7 +4,6 @@ import dev.gan.config.WatchConfig;
 import dev.gan.data.BatchSampler;
 import dev.gan.eval.Diversity;
 import dev.gan.step.GanLoss;
-import dev.gan.step.WassersteinLoss;
 import dev.gan.step.StepStats;
 import dev.gan.generate.Samples;
 import dev.gan.train.TrainingFailure;
@@ -44,13 +43,13 @@ public final class HealthWatch implements TrainingListener {
 
     @Override
     public void onStart(TrainingRun run) {
-        GanLoss loss = GanLoss.of(run.config().training().loss());
+        GanLoss loss = run.objective().loss();
         saturationApplies = loss.saturates();
         if (!saturationApplies) {
             run.log().info("watch: the \"D wins outright\" check is off: it is for training.loss ns, whose sigmoid "
                     + "stops G's gradient; with " + loss.name() + " G's gradient does not vanish when D is ahead");
         }
-        if (loss instanceof WassersteinLoss && run.config().training().r1Gamma() == 0) {
+        if (loss.unbounded() && run.objective().r1() == null) {
             run.log().warn("training.loss wgan without a Lipschitz constraint: the critic's scores can grow without "
                     + "bound; set training.r1_gamma (e.g. 1.0)");
         }

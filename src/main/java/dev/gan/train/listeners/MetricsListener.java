@@ -3,7 +3,6 @@ package dev.gan.train.listeners;
 import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
-import dev.gan.step.GanLoss;
 import dev.gan.step.StepStats;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
@@ -52,7 +51,7 @@ public final class MetricsListener implements TrainingListener {
     public void onStart(TrainingRun run) {
         // D(x) and D(G(z)) are probabilities for ns and raw scores for the other losses: the axis says which
         List<LossPlot.Panel> all = new java.util.ArrayList<>(
-                LossPlot.training(GanLoss.of(run.config().training().loss()).shownMeaning()));
+                LossPlot.training(run.objective().loss().shownMeaning()));
         all.addAll(extraPanels);
         all.add(LossPlot.AUGMENT_P);
         panels = List.copyOf(all);
