@@ -1,23 +1,99 @@
 package dev.gan.model;
 
+import dev.gan.config.AdamConfig;
+import dev.gan.config.ModelConfig;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Pieces both architectures share: the normalisation of G's hidden layers (plain or conditional BatchNorm, each
- * followed by its own activation layer) and D's head (a dense logit, plus the projection term for a projection
+ * Pieces every architecture shares: the DL4J settings every layer starts from, G's and D's inputs (with the
+ * conditioning), G's output through the gradient-taking loss, the normalisation of G's hidden layers (plain or
+ * conditional BatchNorm, each followed by its own activation layer) and D's head (a dense logit, plus the projection term for a projection
  * discriminator).
  */
 final class GraphParts {
     private GraphParts() {
+    }
+
+    static NeuralNetConfiguration.Builder base(long seed, AdamConfig adam) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(adam.lr(), adam.beta1(), adam.beta2(), 1e-8))
+                .weightInit(new NormalDistribution(0, 0.02))
+                .convolutionMode(ConvolutionMode.Truncate);
+    }
+
+    /** G's BatchNorms: conditional on the class when {@link ModelConfig#generatorCbn()} says so. */
+    static GraphParts.Norm generatorNorm(ModelConfig m, GanShape shape) {
+        return new GraphParts.Norm(m.batchNorm(), m.generatorCbn() ? shape.numClasses() : 0);
+    }
+
+    /**
+     * Declares G's inputs (z, and the one-hot label for a conditional G) and returns what its first layer reads:
+     * z and the label concatenated when {@link ModelConfig#generatorConcat()}, else z (the label then reaches G only
+     * through its conditional BatchNorms).
+     */
+    static String generatorInputs(GraphBuilder b, ModelConfig m, GanShape shape) {
+        if (!shape.conditional()) {
+            b.addInputs(GanModels.G_Z).setInputTypes(InputType.feedForward(shape.latentSize()));
+            return GanModels.G_Z;
+        }
+        b.addInputs(GanModels.G_Z, GanModels.G_LABEL).setInputTypes(InputType.feedForward(shape.latentSize()),
+                InputType.feedForward(shape.numClasses()));
+        if (!m.generatorConcat()) return GanModels.G_Z;
+        b.addVertex("zy", new MergeVertex(), GanModels.G_Z, GanModels.G_LABEL);
+        return "zy";
+    }
+
+    /** G's loss layer, whose "labels" are D's gradient (see the class comment), then the built graph. */
+    static ComputationGraph generatorOutput(GraphBuilder b, String image) {
+        b.addLayer(GanModels.G_OUT, new CnnLossLayer.Builder(new ExternalGradientLoss()).activation(Activation.IDENTITY).build(),
+                image);
+        b.setOutputs(GanModels.G_OUT);
+        ComputationGraph g = new ComputationGraph(b.build());
+        g.init();
+        return g;
+    }
+
+    /**
+     * Declares D's inputs (the image, and for a conditional D its label maps or, for a projection D, its one-hot
+     * label) and returns what its first layer reads: the image through the input-gradient tap, concatenated with the
+     * label maps for the concat conditioning.
+     */
+    static String discriminatorInputs(GraphBuilder b, GanShape shape) {
+        InputType image = InputType.convolutional(shape.size(), shape.size(), shape.channels());
+        b.addVertex(GanModels.D_INPUT_GRAD, new PreprocessorVertex(new EpsCapture()), GanModels.D_IMAGE);
+        if (!shape.conditional()) {
+            b.addInputs(GanModels.D_IMAGE).setInputTypes(image);
+            return GanModels.D_INPUT_GRAD;
+        }
+        if (shape.projection()) {
+            b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL).setInputTypes(image, InputType.feedForward(shape.numClasses()));
+            return GanModels.D_INPUT_GRAD;
+        }
+        b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL_MAPS).setInputTypes(image,
+                InputType.convolutional(shape.size(), shape.size(), shape.numClasses()));
+        b.addVertex("x_y", new MergeVertex(), GanModels.D_INPUT_GRAD, GanModels.D_LABEL_MAPS);
+        return "x_y";
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * The ResNet generator and discriminator (SNGAN, Miyato et al. 2018; StudioGAN's {@code resnet} backbone) as DL4J
- * {@link ComputationGraph}s, with the same inputs, outputs, gradient tap and losses as {@link GanModels}' DCGAN, so
+ * {@link ComputationGraph}s, with the same inputs, outputs, gradient tap and losses as {@link DcganModels}, so
  * the step, checkpoints and sampling treat both alike.
  *
  * <p>Generator: z -> Dense to a 4x4 grid (7x7 for 28 px) -> upsampling blocks [BN - ReLU - upsample x2 (nearest) -
@@ -40,13 +40,13 @@ import java.util.List;
  * DenseLayer, Glorot-uniform initialised; G's layers before a BatchNorm have no bias (it would only be subtracted
  * again), every other layer has one.
  */
-final class ResNetModels {
+final class ResNetModels implements ModelBuilder {
     private static final IActivation RELU = Activation.RELU.getActivationFunction();
     private static final IActivation IDENTITY = Activation.IDENTITY.getActivationFunction();
     /** Widest block, as a multiple of g_width / d_width (SNGAN/BigGAN at 64 and 128 px). */
     private static final int MAX_MULTIPLE = 16;
 
-    private ResNetModels() {
+    ResNetModels() {
     }
 
     /**
@@ -55,7 +55,7 @@ final class ResNetModels {
      * with them its projection term, start at ~1e-7.
      */
     private static NeuralNetConfiguration.Builder base(long seed, AdamConfig adam) {
-        return GanModels.base(seed, adam).weightInit(WeightInit.XAVIER_UNIFORM);
+        return GraphParts.base(seed, adam).weightInit(WeightInit.XAVIER_UNIFORM);
     }
 
     /** One D block: its output channels and whether it halves the grid. */
@@ -85,12 +85,13 @@ final class ResNetModels {
         };
     }
 
-    static ComputationGraph generator(ModelConfig m, GanShape shape, AdamConfig adam, long seed) {
+    @Override
+    public ComputationGraph generator(ModelConfig m, GanShape shape, AdamConfig adam, long seed) {
         int side = GanModels.baseSide(shape.size());
         List<Integer> widths = generatorWidths(shape.size(), m.gWidth());
-        GraphParts.Norm norm = GanModels.generatorNorm(m, shape);
+        GraphParts.Norm norm = GraphParts.generatorNorm(m, shape);
         GraphBuilder b = base(seed, adam).graphBuilder();
-        String in = GanModels.generatorInputs(b, m, shape);
+        String in = GraphParts.generatorInputs(b, m, shape);
         int c0 = widths.get(0);
         // no biases where BatchNorm follows: it would subtract them again (their gradient is 0 but for float noise)
         boolean bias = !m.batchNorm();
@@ -104,7 +105,7 @@ final class ResNetModels {
         }
         x = GraphParts.normalise(b, norm, "g_out_bn", widths.get(widths.size() - 1), RELU, x);
         b.addLayer("g_conv_out", conv(3, shape.channels()).activation(Activation.TANH).build(), x);
-        return GanModels.generatorOutput(b, "g_conv_out");
+        return GraphParts.generatorOutput(b, "g_conv_out");
     }
 
     /** BN - ReLU - upsample - conv3x3 - BN - ReLU - conv3x3, plus upsample - conv1x1; returns the sum's name. */
@@ -121,9 +122,10 @@ final class ResNetModels {
         return name;
     }
 
-    static ComputationGraph discriminator(ModelConfig m, GanShape shape, AdamConfig adam, long seed) {
+    @Override
+    public ComputationGraph discriminator(ModelConfig m, GanShape shape, AdamConfig adam, long seed) {
         GraphBuilder b = base(seed, adam).graphBuilder();
-        String x = GanModels.discriminatorInputs(b, shape);
+        String x = GraphParts.discriminatorInputs(b, shape);
         List<Block> blocks = discriminatorBlocks(shape.size(), m.dWidth());
         int in = -1;
         for (int i = 0; i < blocks.size(); i++) {
