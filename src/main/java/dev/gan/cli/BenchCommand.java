@@ -1,17 +1,14 @@
 package dev.gan.cli;
 
-import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.train.Benchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code gan bench}: the training step of a config, timed on random data. */
@@ -24,11 +21,8 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment config.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "Timed steps (default ${DEFAULT-VALUE}).")
     int steps;
@@ -41,11 +35,10 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) {
             throw new dev.gan.UserException("gan bench: --steps must be >= 1 and --warmup >= 0 (got " + steps + ", " + warmup + ")");
         }
-        ExperimentConfig cfg = ConfigLoader.load(config, sets);
+        ExperimentConfig cfg = config.load();
         boolean verbose = root.args.contains("--verbose");
         PrintStream perStep = verbose ? root.out : new PrintStream(OutputStream.nullOutputStream());
-        String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-        Benchmark.Result r = Benchmark.run(cfg, name, steps, warmup, verbose, perStep);
+        Benchmark.Result r = Benchmark.run(cfg, config.name(), steps, warmup, verbose, perStep);
         if (r.phases() != null) root.out.println("phases (mean per step): " + r.phases());
         root.out.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
         root.out.println(r.line());

@@ -8,6 +8,7 @@ import dev.gan.system.Backend;
 import dev.gan.system.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -52,8 +53,8 @@ final class ClassifierCommand implements Runnable {
                 description = "Training config whose data section is the reference data (e.g. configs/dcgan.yaml).")
         Path config;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        Overrides overrides;
 
         @Option(names = "--train-images", paramLabel = "IDX",
                 description = "Train on this separate split (IDX images) and test on all of the config's data.")
@@ -81,11 +82,11 @@ final class ClassifierCommand implements Runnable {
                         + "--train-labels go together (a training split needs its labels)");
             }
             if (epochs < 1) throw new ParameterException(spec.commandLine(), "gan classifier train: --epochs must be >= 1 (got " + epochs + ")");
-            ExperimentConfig cfg = ConfigLoader.load(config, sets);
+            ExperimentConfig cfg = ConfigLoader.load(config, overrides.sets);
             DataConfig split = null;
             if (trainImages != null) {
                 // the training split is the config's data section with other files, through the same funnel
-                List<String> splitSets = new ArrayList<>(sets);
+                List<String> splitSets = new ArrayList<>(overrides.sets);
                 splitSets.addAll(List.of("data.format=idx", "data.images=" + trainImages, "data.labels=" + trainLabels,
                         "data.limit=0"));
                 split = ConfigLoader.load(config, splitSets).data();

@@ -1,9 +1,7 @@
 package dev.gan.cli;
 
 import dev.gan.UserException;
-import dev.gan.config.ConfigLoader;
 import dev.gan.config.DataConfig;
-import dev.gan.config.ExperimentConfig;
 import dev.gan.data.DataPack;
 import dev.gan.data.PackedFile;
 import dev.gan.data.PackedHeader;
@@ -11,13 +9,12 @@ import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
 import dev.gan.train.DataBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -135,11 +132,8 @@ final class DataCommand implements Runnable {
         @ParentCommand
         DataCommand data;
 
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Experiment config.")
-        Path config;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        ConfigOptions config;
 
         @Option(names = "--batches", defaultValue = "200", paramLabel = "N",
                 description = "Timed batches (default ${DEFAULT-VALUE}), after 10 untimed ones.")
@@ -148,9 +142,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             if (batches < 1) throw new UserException("gan data bench: --batches must be >= 1 (got " + batches + ")");
-            ExperimentConfig cfg = ConfigLoader.load(config, sets);
-            String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-            data.root.out.println(DataBench.run(cfg, name, batches, data.root.out));
+            data.root.out.println(DataBench.run(config.load(), config.name(), batches, data.root.out));
             return Gan.OK;
         }
     }
