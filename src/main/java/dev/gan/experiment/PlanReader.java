@@ -10,11 +10,9 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.config.Origins;
 import dev.gan.config.Problems;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,10 +31,9 @@ public final class PlanReader {
             "sweeps_dir", "slurm");
     /** More runs than this is a typo in a grid rather than an experiment a 2-core machine would finish. */
     static final int MAX_RUNS = 1000;
-    private static final int NAME_LENGTH = 80;
 
     /** One key the plan sets: its config key path, its value, and where in the plan it is (for the line). */
-    private record Setting(String key, JsonNode value, String planPath) {
+    record Setting(String key, JsonNode value, String planPath) {
     }
 
     private final Path file;
@@ -144,19 +141,19 @@ public final class PlanReader {
             grown = next;
         }
         List<List<Setting>> points = grown;
-        Set<String> leaves = ambiguousLeaves(points);
+        Set<String> leaves = PlanValues.ambiguousLeaves(points);
         List<PlannedRun> runs = new ArrayList<>();
         Map<String, List<String>> failures = new LinkedHashMap<>();
         for (int i = 0; i < points.size(); i++) {
             List<Setting> point = points.get(i);
-            String runName = runName(i + 1, point, leaves);
+            String runName = PlanValues.runName(i + 1, point, leaves);
             ConfigTree tree = base.copy();
             Map<String, String> overrides = new LinkedHashMap<>();
             try {
                 for (Setting s : common) tree.set(s.key(), s.value(), at.describe(s.planPath()));
                 for (Setting s : point) {
                     tree.set(s.key(), s.value(), at.describe(s.planPath()));
-                    if (!s.key().equals("seed")) overrides.put(s.key(), display(s.value()));
+                    if (!s.key().equals("seed")) overrides.put(s.key(), PlanValues.display(s.value()));
                 }
                 ExperimentConfig cfg = ConfigLoader.bind(tree).withName(runName);
                 runs.add(new PlannedRun(i + 1, runName, overrides, cfg.seed(), cfg));
@@ -166,81 +163,17 @@ public final class PlanReader {
         }
         if (!failures.isEmpty()) {
             List<String> lines = new ArrayList<>();
-            failures.forEach((line, names) -> lines.add(line + " (in " + runList(names, points.size()) + ")"));
+            failures.forEach((line, names) -> lines.add(line + " (in " + PlanValues.runList(names, points.size()) + ")"));
             throw new UserException(String.join("\n", lines));
         }
         return runs;
-    }
-
-    private static String runList(List<String> names, int total) {
-        if (names.size() == 1) return "run " + names.get(0);
-        if (names.size() == total) return "all " + total + " runs";
-        String shown = String.join(", ", names.subList(0, Math.min(3, names.size())));
-        return "runs " + shown + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "");
-    }
-
-    /** Leaf key names that more than one varied key ends with (g.lr and d.lr): those keep their section in names. */
-    private static Set<String> ambiguousLeaves(List<List<Setting>> points) {
-        Map<String, Set<String>> byLeaf = new HashMap<>();
-        for (List<Setting> point : points) {
-            for (Setting s : point) byLeaf.computeIfAbsent(leaf(s.key()), k -> new LinkedHashSet<>()).add(s.key());
-        }
-        Set<String> out = new LinkedHashSet<>();
-        byLeaf.forEach((leaf, keys) -> {
-            if (keys.size() > 1) out.add(leaf);
-        });
-        return out;
-    }
-
-    private static String leaf(String key) {
-        return key.substring(key.lastIndexOf('.') + 1);
-    }
-
-    /** {@code 003_g.lr-0.0002_beta1-0.5_seed-2}: the number keeps names unique, the rest makes them readable. */
-    static String runName(int index, List<Setting> point, Set<String> ambiguous) {
-        StringBuilder sb = new StringBuilder(String.format("%03d", index));
-        for (Setting s : point) {
-            String leaf = leaf(s.key());
-            String shown = leaf;
-            if (ambiguous.contains(leaf) && s.key().contains(".")) {
-                String parent = s.key().substring(0, s.key().length() - leaf.length() - 1);
-                shown = leaf(parent) + "." + leaf;
-            }
-            sb.append('_').append(shown).append('-').append(display(s.value()).replaceAll("[^A-Za-z0-9._-]", "_"));
-        }
-        return sb.length() <= NAME_LENGTH ? sb.toString() : sb.substring(0, NAME_LENGTH);
-    }
-
-    /** A plan value for "(got ...)": numbers as numbers, text quoted, lists and sections by kind. */
-    private static Object shown(JsonNode n) {
-        if (n.isNumber()) return n.numberValue();
-        if (n.isBoolean()) return n.booleanValue();
-        if (n.isArray()) return new Kind("a list");
-        if (n.isObject()) return new Kind("a section");
-        return n.asText();
-    }
-
-    /** Shown as is, where a string would be quoted. */
-    private record Kind(String name) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** A value as the user would write it: 0.0002 rather than 2.0E-4. */
-    static String display(JsonNode v) {
-        if (v.isFloatingPointNumber() && Double.isFinite(v.asDouble())) {
-            return BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toString();
-        }
-        return v.asText();
     }
 
     private String text(String key, String fallback) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) return fallback;
         if (!n.isValueNode()) {
-            problems.check(false, key, "must be a single value", shown(n));
+            problems.check(false, key, "must be a single value", PlanValues.shown(n));
             return fallback;
         }
         return n.asText();
@@ -255,7 +188,7 @@ public final class PlanReader {
         }
         if (n.isObject()) return plan.section("base");
         if (!n.isTextual()) {
-            problems.check(false, "base", "must be the path of a config file or a section of config keys", shown(n));
+            problems.check(false, "base", "must be the path of a config file or a section of config keys", PlanValues.shown(n));
             return null;
         }
         Path dir = file.getParent();
@@ -272,14 +205,14 @@ public final class PlanReader {
         List<Setting> out = new ArrayList<>();
         if (section == null || section.isNull()) return out;
         if (!section.isObject()) {
-            problems.check(false, planPath, "must be a section of key: value lines", shown(section));
+            problems.check(false, planPath, "must be a section of key: value lines", PlanValues.shown(section));
             return out;
         }
         flatten(section, "", planPath, out);
         for (Setting s : out) {
             if (!s.value().isValueNode()) {
                 problems.check(false, s.planPath(), "must be a single value; to try several values put the key under grid:",
-                        shown(s.value()));
+                        PlanValues.shown(s.value()));
             }
         }
         return out;
@@ -306,7 +239,7 @@ public final class PlanReader {
         JsonNode grid = root.get("grid");
         if (grid == null || grid.isNull()) return axes;
         if (!grid.isObject()) {
-            problems.check(false, "grid", "must be a section of key: [values] lines", shown(grid));
+            problems.check(false, "grid", "must be a section of key: [values] lines", PlanValues.shown(grid));
             return axes;
         }
         List<Setting> flat = new ArrayList<>();
@@ -314,12 +247,12 @@ public final class PlanReader {
         for (Setting s : flat) {
             if (!s.value().isArray() || s.value().isEmpty()) {
                 problems.check(false, s.planPath(), "must be a non-empty list of values, e.g. [1.0e-4, 2.0e-4]",
-                        s.value().isArray() ? "[]" : shown(s.value()));
+                        s.value().isArray() ? "[]" : PlanValues.shown(s.value()));
                 continue;
             }
             for (int i = 0; i < s.value().size(); i++) {
                 if (!s.value().get(i).isValueNode()) {
-                    problems.check(false, s.planPath() + "." + i, "must be a single value", shown(s.value().get(i)));
+                    problems.check(false, s.planPath() + "." + i, "must be a single value", PlanValues.shown(s.value().get(i)));
                 }
             }
             axes.add(s);
@@ -333,14 +266,14 @@ public final class PlanReader {
         if (runs == null || runs.isNull()) return entries;
         if (!runs.isArray() || runs.isEmpty()) {
             problems.check(false, "runs", "must be a non-empty list of sections of key: value lines",
-                    runs.isArray() ? "[]" : shown(runs));
+                    runs.isArray() ? "[]" : PlanValues.shown(runs));
             return entries;
         }
         for (int i = 0; i < runs.size(); i++) {
             JsonNode entry = runs.get(i);
             if (!entry.isObject() || entry.isEmpty()) {
                 problems.check(false, "runs." + i, "must be a section of key: value lines, e.g. {training.g.lr: 1.0e-4}",
-                        entry.isObject() ? "{}" : shown(entry));
+                        entry.isObject() ? "{}" : PlanValues.shown(entry));
                 continue;
             }
             entries.add(singles(entry, "runs." + i));
@@ -354,7 +287,7 @@ public final class PlanReader {
         if (seeds == null || seeds.isNull()) return out;
         if (!seeds.isArray() || seeds.isEmpty()) {
             problems.check(false, "seeds", "must be a non-empty list of whole numbers, e.g. [1, 2, 3]",
-                    seeds.isArray() ? "[]" : shown(seeds));
+                    seeds.isArray() ? "[]" : PlanValues.shown(seeds));
             return out;
         }
         Set<Long> seen = new LinkedHashSet<>();
@@ -362,7 +295,7 @@ public final class PlanReader {
             JsonNode s = seeds.get(i);
             String path = "seeds." + i;
             if (!s.isIntegralNumber()) {
-                problems.check(false, path, "must be a whole number", shown(s));
+                problems.check(false, path, "must be a whole number", PlanValues.shown(s));
             } else if (!seen.add(s.asLong())) {
                 problems.check(false, path, "appears twice in seeds", s.asLong());
             } else {
