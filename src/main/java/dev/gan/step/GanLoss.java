@@ -26,7 +26,9 @@ public interface GanLoss {
     LogitFunction generator();
 
     /** What D(x) and D(G(z)) average per image: the probability "real" for ns, the raw output otherwise. */
-    double shown(double d);
+    default double shown(double d) {
+        return d;
+    }
 
     /** What D(x) / D(G(z)) are, for the plot's axis and the docs. */
     String shownMeaning();
@@ -35,7 +37,9 @@ public interface GanLoss {
      * Whether "D(x) near 1 and D(G(z)) near 0" means G gets no gradient (the health watch's saturation rule). Only
      * the sigmoid of ns saturates; hinge, lsgan and wgan give G a gradient of size 1 however far D is ahead.
      */
-    boolean saturates();
+    default boolean saturates() {
+        return false;
+    }
 
     /**
      * Whether D's scores have no bound of their own, so that without a Lipschitz constraint (R1, or spectral norm)

@@ -50,17 +50,7 @@ public final class HingeLoss implements GanLoss {
     }
 
     @Override
-    public double shown(double d) {
-        return d;
-    }
-
-    @Override
     public String shownMeaning() {
         return "mean raw score";
-    }
-
-    @Override
-    public boolean saturates() {
-        return false;
     }
 }

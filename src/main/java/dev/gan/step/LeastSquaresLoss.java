@@ -42,17 +42,7 @@ public final class LeastSquaresLoss implements GanLoss {
     }
 
     @Override
-    public double shown(double d) {
-        return d;
-    }
-
-    @Override
     public String shownMeaning() {
         return "mean raw output (targets: 1 real, 0 fake)";
-    }
-
-    @Override
-    public boolean saturates() {
-        return false;
     }
 }

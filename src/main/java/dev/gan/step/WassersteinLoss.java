@@ -41,18 +41,8 @@ public final class WassersteinLoss implements GanLoss {
     }
 
     @Override
-    public double shown(double d) {
-        return d;
-    }
-
-    @Override
     public String shownMeaning() {
         return "mean critic score";
-    }
-
-    @Override
-    public boolean saturates() {
-        return false;
     }
 
     @Override
