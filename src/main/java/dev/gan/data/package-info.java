@@ -1,0 +1,6 @@
+/**
+ * Images in, as training sees them: IDX files, folders and zips, the packed format and the data cache that maps
+ * them, batching and normalisation to [-1, 1], and k-means labels for a self-conditioned GAN. It may import config
+ * and system (the jar version written into packed files), never io, model, train or cli.
+ */
+package dev.gan.data;
