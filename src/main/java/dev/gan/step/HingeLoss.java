@@ -5,7 +5,7 @@ package dev.gan.step;
  * so D stops pushing once a real scores above 1 and a fake below -1; G's loss -d(G(z)). D(x) and D(G(z)) are D's
  * mean raw scores: a D that separates the two by the margin shows D(x) >= 1 and D(G(z)) <= -1.
  */
-public final class HingeLoss implements GanLoss {
+public final class HingeLoss extends LossFormulas {
     private static final LogitFunction REAL = new LogitFunction() {
         @Override
         public double value(double d) {
@@ -29,28 +29,7 @@ public final class HingeLoss implements GanLoss {
         }
     };
 
-    @Override
-    public String name() {
-        return "hinge";
-    }
-
-    @Override
-    public LogitFunction real(double target) {
-        return REAL;
-    }
-
-    @Override
-    public LogitFunction fake() {
-        return FAKE;
-    }
-
-    @Override
-    public LogitFunction generator() {
-        return WassersteinLoss.NEGATED;
-    }
-
-    @Override
-    public String shownMeaning() {
-        return "mean raw score";
+    public HingeLoss() {
+        super("hinge", "mean raw score", target -> REAL, FAKE, WassersteinLoss.NEGATED);
     }
 }

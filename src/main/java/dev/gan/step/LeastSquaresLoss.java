@@ -5,7 +5,7 @@ package dev.gan.step;
  * fakes to 0, ((d(x) - 1)^2 + d(G(z))^2) / 2; G pulls its fakes' score to 1, (d(G(z)) - 1)^2 / 2. D(x) and D(G(z))
  * are D's mean raw outputs, which a balanced game keeps between the targets 0 and 1.
  */
-public final class LeastSquaresLoss implements GanLoss {
+public final class LeastSquaresLoss extends LossFormulas {
     private static final Squared FAKE = new Squared(0), GENERATOR = new Squared(1);
 
     /** (d - target)^2 / 2; derivative d - target. */
@@ -21,28 +21,7 @@ public final class LeastSquaresLoss implements GanLoss {
         }
     }
 
-    @Override
-    public String name() {
-        return "lsgan";
-    }
-
-    @Override
-    public LogitFunction real(double target) {
-        return new Squared(target);
-    }
-
-    @Override
-    public LogitFunction fake() {
-        return FAKE;
-    }
-
-    @Override
-    public LogitFunction generator() {
-        return GENERATOR;
-    }
-
-    @Override
-    public String shownMeaning() {
-        return "mean raw output (targets: 1 real, 0 fake)";
+    public LeastSquaresLoss() {
+        super("lsgan", "mean raw output (targets: 1 real, 0 fake)", Squared::new, FAKE, GENERATOR);
     }
 }

@@ -7,7 +7,7 @@ package dev.gan.step;
  * engine lets the graph compute this loss itself (see {@link Bce}), so ns trains exactly as before losses were
  * configurable.
  */
-public final class NonSaturatingLoss implements GanLoss {
+public final class NonSaturatingLoss extends LossFormulas {
     private static final Bce FAKE = new Bce(0), GENERATOR = new Bce(1);
 
     /**
@@ -28,34 +28,13 @@ public final class NonSaturatingLoss implements GanLoss {
         }
     }
 
-    @Override
-    public String name() {
-        return "ns";
-    }
-
-    @Override
-    public LogitFunction real(double target) {
-        return new Bce(target);
-    }
-
-    @Override
-    public LogitFunction fake() {
-        return FAKE;
-    }
-
-    @Override
-    public LogitFunction generator() {
-        return GENERATOR;
+    public NonSaturatingLoss() {
+        super("ns", "mean probability \"real\"", Bce::new, FAKE, GENERATOR);
     }
 
     @Override
     public double shown(double d) {
         return 1 / (1 + Math.exp(-d));
-    }
-
-    @Override
-    public String shownMeaning() {
-        return "mean probability \"real\"";
     }
 
     @Override

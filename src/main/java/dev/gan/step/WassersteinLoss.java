@@ -6,7 +6,7 @@ package dev.gan.step;
  * constraint - R1 (training.r1_gamma) or spectral normalisation - or they run away. D(x) and D(G(z)) are the
  * critic's mean scores; their difference estimates the Wasserstein distance (up to the Lipschitz constant).
  */
-public final class WassersteinLoss implements GanLoss {
+public final class WassersteinLoss extends LossFormulas {
     /** -d: the critic's loss on reals, and G's loss here and in {@link HingeLoss}. */
     static final LogitFunction NEGATED = new LogitFunction() {
         @Override
@@ -20,29 +20,8 @@ public final class WassersteinLoss implements GanLoss {
         }
     };
 
-    @Override
-    public String name() {
-        return "wgan";
-    }
-
-    @Override
-    public LogitFunction real(double target) {
-        return NEGATED;
-    }
-
-    @Override
-    public LogitFunction fake() {
-        return LogitFunction.SUM;
-    }
-
-    @Override
-    public LogitFunction generator() {
-        return NEGATED;
-    }
-
-    @Override
-    public String shownMeaning() {
-        return "mean critic score";
+    public WassersteinLoss() {
+        super("wgan", "mean critic score", target -> NEGATED, LogitFunction.SUM, NEGATED);
     }
 
     @Override
