@@ -4,9 +4,9 @@ import dev.gan.data.ImageSet;
 import dev.gan.eval.DomainClassifier;
 import dev.gan.eval.ImageSets;
 import dev.gan.eval.Subsets;
-import dev.gan.model.GanShape;
 import dev.gan.generate.Noise;
 import dev.gan.generate.Samples;
+import dev.gan.model.GanShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

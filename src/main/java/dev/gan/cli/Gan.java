@@ -2,8 +2,8 @@ package dev.gan.cli;
 
 import dev.gan.MemoryUse;
 import dev.gan.UserException;
-import dev.gan.train.TrainingFailure;
 import dev.gan.system.Version;
+import dev.gan.train.TrainingFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.gan.cli;
 
+import dev.gan.system.Backend;
 import dev.gan.system.Gpus;
 import dev.gan.system.SystemInfo;
-import dev.gan.system.Backend;
 import dev.gan.system.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

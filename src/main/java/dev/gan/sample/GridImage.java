@@ -1,7 +1,7 @@
 package dev.gan.sample;
 
-import dev.gan.io.ImageGrid;
 import dev.gan.generate.Samples;
+import dev.gan.io.ImageGrid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,11 +1,11 @@
 package dev.gan.sample;
 
 import dev.gan.UserException;
+import dev.gan.generate.SamplingGenerator;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 import dev.gan.system.Backend;
-import dev.gan.generate.SamplingGenerator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.nio.file.Path;

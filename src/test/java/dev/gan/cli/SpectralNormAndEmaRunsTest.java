@@ -1,8 +1,8 @@
 package dev.gan.cli;
 
 import dev.gan.TestRuns;
-import dev.gan.io.Checkpoints;
 import dev.gan.generate.SamplingGenerator;
+import dev.gan.io.Checkpoints;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;

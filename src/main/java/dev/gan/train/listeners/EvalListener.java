@@ -5,12 +5,12 @@ import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.Evaluation;
 import dev.gan.eval.Scores;
 import dev.gan.eval.Subsets;
+import dev.gan.generate.EvalSamples;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.LossPlot;
 import dev.gan.io.MetricsLog;
 import dev.gan.io.RunDirectory;
 import dev.gan.step.StepStats;
-import dev.gan.generate.EvalSamples;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 

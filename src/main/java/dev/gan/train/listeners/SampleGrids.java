@@ -1,9 +1,9 @@
 package dev.gan.train.listeners;
 
+import dev.gan.generate.Samples;
 import dev.gan.io.ImageGrid;
 import dev.gan.io.RunDirectory;
 import dev.gan.step.StepStats;
-import dev.gan.generate.Samples;
 import dev.gan.train.TrainingListener;
 import dev.gan.train.TrainingRun;
 import org.nd4j.linalg.api.ndarray.INDArray;
