@@ -2,12 +2,12 @@ package dev.gan.cli;
 
 import dev.gan.UserException;
 import dev.gan.config.DataConfig;
+import dev.gan.data.DataBench;
 import dev.gan.data.DataPack;
 import dev.gan.data.PackedFile;
 import dev.gan.data.PackedHeader;
 import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
-import dev.gan.train.DataBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,9 +1,6 @@
-package dev.gan.train;
+package dev.gan.data;
 
 import dev.gan.config.ExperimentConfig;
-import dev.gan.data.BatchSampler;
-import dev.gan.data.ImageSet;
-import dev.gan.data.TrainingData;
 
 import java.io.PrintStream;
 import java.util.Locale;
