@@ -24,8 +24,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Sets up a training run - new from a config, or resumed from a checkpoint - and runs it: data, networks, run
- * directory, listeners, and a clean stop on Ctrl-C (the current step finishes and a checkpoint is written).
+ * A training run's lifecycle: started from a config, resumed from a checkpoint or continued in a given run directory,
+ * then run - the run directory's first files and log lines, the listeners, and a clean stop on Ctrl-C (the current
+ * step finishes and a checkpoint is written). What the run trains comes from {@link RunSetup} and its data from
+ * {@link TrainingData}.
  */
 public final class TrainSession {
     private TrainSession() {
