@@ -75,9 +75,12 @@ class HeldOutWorkflowTest {
         assertEquals(0, t.exit(), t.toString());
         assertTrue(t.out().contains("data: 90 images 3x64x64 from " + train + ", 3 classes, memory-mapped, x2 mirrored "
                 + "(45 images and their x-flips)"), t.out());
+        Path runDir = tmp.resolve("runs/dcgan-folder-001");
+        assertTrue(Files.readString(runDir.resolve("config.yaml")).contains("  mirror: true"));
+        assertTrue(Files.readString(runDir.resolve("report.html")).contains("  mirror: true"), "the report's config");
 
         Path out = tmp.resolve("held.json");
-        TestRuns.Result e = gan("eval", "--checkpoint", tmp.resolve("runs/dcgan-folder-001").toString(),
+        TestRuns.Result e = gan("eval", "--checkpoint", runDir.toString(),
                 "--classifier", clf.toString(), "--reference", held.toString(), "--samples", "15", "--out",
                 out.toString());
         assertEquals(0, e.exit(), e.toString());
