@@ -77,7 +77,8 @@ final class EvalCommand implements Callable<Integer> {
     boolean raw;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Where to write the JSON (default: "
-            + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json).")
+            + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json; -raw and -ref-NAME are added "
+            + "for --raw and --reference NAME).")
     Path out;
 
     @Override
@@ -91,10 +92,10 @@ final class EvalCommand implements Callable<Integer> {
             ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file));
             report = GanEval.checkpoint(file, c, samples, seed, !noCas, raw, reference);
             Path parent = file.toAbsolutePath().getParent();
-            String suffix = raw ? "-raw.json" : ".json";
+            String suffix = (raw ? "-raw" : "") + referenceSuffix() + ".json";
             json = out != null ? out : parent.getFileName().toString().equals("checkpoints")
                     ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
-                    : Path.of(raw ? "eval-raw.json" : "eval.json");
+                    : Path.of("eval" + suffix);
         } else {
             if (classifier == null) {
                 throw new ParameterException(spec.commandLine(), "gan eval: --images needs --classifier FILE.zip "
@@ -104,12 +105,22 @@ final class EvalCommand implements Callable<Integer> {
             if (!Files.exists(what.images)) throw new UserException(what.images + ": no such image file or folder");
             report = GanEval.images(Datasets.load(Datasets.reading(what.images, c.info().referenceData())), c, samples,
                     seed, reference);
-            json = out != null ? out : Path.of("eval.json");
+            json = out != null ? out : Path.of("eval" + referenceSuffix() + ".json");
         }
         report.lines().forEach(root.out::println);
         AtomicFiles.writeString(json, report.toJsonText());
         root.out.println("wrote " + json);
         return Gan.OK;
+    }
+
+    /**
+     * Scores against held-out images go to their own file, so that they and the training-data scores of the same
+     * checkpoint do not overwrite each other.
+     */
+    private String referenceSuffix() {
+        if (reference == null) return "";
+        Path name = reference.toAbsolutePath().normalize().getFileName();
+        return "-ref-" + (name == null ? "root" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     /**

@@ -65,6 +65,12 @@ class EvalReferenceTest {
         assertTrue(p.get("reference_given").asBoolean() && !p.get("reference_matches").asBoolean(), p.toString());
         assertEquals(100, p.get("reference_count").asInt());
 
+        // without --out: a file of its own beside the usual one
+        TestRuns.Result own = gan("eval", "--checkpoint", run.toString(), "--classifier", classifier.toString(),
+                "--samples", "100", "--reference", heldOut.toString());
+        assertEquals(0, own.exit(), own.toString());
+        assertTrue(own.out().contains("wrote " + run.resolve("eval/step-000006-ref-heldout.json")), own.out());
+
         TestRuns.Result d = gan("eval", "--checkpoint", run.toString(), "--classifier", classifier.toString(),
                 "--samples", "100", "--out", train.toString());
         assertEquals(0, d.exit(), d.toString());
