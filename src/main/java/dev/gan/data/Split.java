@@ -69,7 +69,8 @@ public final class Split {
                 String cls = listing.classNames().isEmpty() ? null : listing.classNames().get(k);
                 for (int i = 0; i < files.size(); i++) {
                     ImageFiles.Entry e = files.get(order[i]);
-                    Path dst = partial.resolve(i < held[k] ? "heldout" : "train").resolve(relative(source, listing, e, cls));
+                    Path dst = partial.resolve(i < held[k] ? "heldout" : "train")
+                            .resolve(relative(source, listing, e, cls));
                     Files.createDirectories(dst.getParent());
                     Files.write(dst, e.bytes().read());
                 }

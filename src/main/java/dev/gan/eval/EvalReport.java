@@ -88,7 +88,8 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
         out.add(String.format(Locale.ROOT, "protocol: reference %,d images of %s%s; classifier %s (sha256 %s, test "
                         + "accuracy %.4f on %s)", protocol.referenceCount(), protocol.reference(),
                 protocol.referenceGiven() ? " (--reference)"
-                        : protocol.referenceMatches() ? "" : " (NOT the classifier's reference data)", protocol.classifier(),
+                        : protocol.referenceMatches() ? "" : " (NOT the classifier's reference data)",
+                protocol.classifier(),
                 protocol.classifierSha256().substring(0, 12), protocol.classifierAccuracy(), protocol.classifierTest()));
         return out;
     }
