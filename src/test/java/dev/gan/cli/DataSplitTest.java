@@ -107,4 +107,15 @@ class DataSplitTest {
         assertTrue(inside.err().startsWith(src.resolve("split") + ": is inside "), inside.err());
         assertTrue(!Files.exists(tmp.resolve("o")));
     }
+
+    @Test
+    void helpNamesTheOptions() {
+        TestRuns.Result split = gan("data", "split", "--help");
+        assertEquals(0, split.exit());
+        assertTrue(split.out().contains("--heldout=N|P%") && split.out().contains("--seed") && split.out().contains("--out=DIR")
+                && split.out().contains("--overwrite"), split.out());
+        TestRuns.Result eval = gan("eval", "--help");
+        assertTrue(eval.out().contains("--reference=DIR|ZIP|PACKED|IDX"), eval.out());
+        assertTrue(gan("data", "--help").out().contains("split"));
+    }
 }
