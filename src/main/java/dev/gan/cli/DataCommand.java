@@ -171,7 +171,7 @@ final class DataCommand implements Runnable {
         Path source;
 
         @Option(names = "--heldout", required = true, paramLabel = "N|P%",
-                description = "Images to hold out: N in all (shared among classes by size) or P% of each class.")
+                description = "Images to hold out: N in all (shared among classes by size) or P%% of each class.")
         String heldout;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
