@@ -9,6 +9,7 @@ import dev.gan.data.Datasets;
 import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.data.MappedPixels;
+import dev.gan.data.Mirrored;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
@@ -89,7 +90,8 @@ public final class TrainSession {
 
     /**
      * The config's dataset as training sees it: for a self-conditioned DCGAN ({@code model.clusters}), labelled by
-     * its k-means clusters (seeded, so a resumed run gets the same ones).
+     * its k-means clusters (seeded, so a resumed run gets the same ones); with {@code data.mirror}, followed by its
+     * x-flips (after clustering: a flip keeps its image's cluster).
      */
     public static ImageSet trainingData(ExperimentConfig cfg) {
         return trainingData(cfg, null);
@@ -102,7 +104,8 @@ public final class TrainSession {
     public static ImageSet trainingData(ExperimentConfig cfg, PrintStream console) {
         ImageSet data = Datasets.load(cfg.data(), dataCache(cfg), console);
         int k = cfg.model().clusters();
-        return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
+        if (k > 0) data = Clusters.label(data, k, cfg.seed());   // validation allows clusters only for dcgan
+        return cfg.data().mirror() ? Mirrored.of(data) : data;
     }
 
     /**
@@ -283,9 +286,11 @@ public final class TrainSession {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
                     nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn, augment);
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
-            log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s", data.count(), data.channels(),
+            ImageSet read = Mirrored.unflipped(data);
+            log.info(String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s%s", data.count(), data.channels(),
                     data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : "",
-                    data.store() instanceof MappedPixels ? ", memory-mapped" : ""));
+                    read.store() instanceof MappedPixels ? ", memory-mapped" : "",
+                    read != data ? ", x2 mirrored (" + read.count() + " images and their x-flips)" : ""));
             if (!data.skippedFiles().isEmpty()) {
                 AtomicFiles.writeString(dir.file(RunDirectory.SKIPPED), String.join("\n", data.skippedFiles()) + "\n");
                 log.warn(FolderSource.skippedWarning(data.skippedFiles(), dir.file(RunDirectory.SKIPPED).toString()));
