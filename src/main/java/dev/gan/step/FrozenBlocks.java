@@ -95,7 +95,7 @@ public final class FrozenBlocks {
 
     /** For the log: which blocks are frozen. */
     public String describe() {
-        return "D's first " + blocks.size() + " block" + (blocks.size() == 1 ? "" : "s") + " frozen ("
+        return "D's first " + (blocks.size() == 1 ? "block" : blocks.size() + " blocks") + " frozen ("
                 + String.join(", ", blocks) + "; layers " + String.join(", ", layers) + ")";
     }
 }

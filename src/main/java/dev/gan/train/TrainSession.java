@@ -218,11 +218,14 @@ public final class TrainSession {
         ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), source, sets);
         if (!cfg.model().equals(saved.model()) || !cfg.data().equals(saved.data()) || cfg.seed() != saved.seed()
                 || cfg.training().batchSize() != saved.training().batchSize()
-                || cfg.training().dSteps() != saved.training().dSteps()
-                || !java.util.Objects.equals(cfg.training().initFrom(), saved.training().initFrom())) {
+                || cfg.training().dSteps() != saved.training().dSteps()) {
             throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run keeps its model, data, "
-                    + "seed, training.batch_size, training.d_steps and training.init_from; to change them start a new "
-                    + "run with --config");
+                    + "seed, training.batch_size and training.d_steps; to change them start a new run with --config");
+        }
+        if (!java.util.Objects.equals(cfg.training().initFrom(), saved.training().initFrom())) {
+            throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run continues from its own "
+                    + "checkpoint, and training.init_from records where it started (" + saved.training().initFrom()
+                    + "); to fine-tune from another run start a new run with --config and --init-from");
         }
         return continueFrom(ck, cfg, options);
     }
@@ -310,7 +313,10 @@ public final class TrainSession {
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
             log.info(objective(cfg));
-            if (parent != null) log.info(parent + ": G, D and EMA G weights; new optimiser state, step 0");
+            if (parent != null) {
+                log.info(parent + ": G, D" + (cfg.training().ema().on() ? " and EMA G" : "")
+                        + " weights; new optimiser state, step 0");
+            }
             int frozen = cfg.training().freezeD();
             if (frozen > 0) {
                 log.info("training.freeze_d: " + FrozenBlocks.of(nets.discriminator(), frozen).describe());
