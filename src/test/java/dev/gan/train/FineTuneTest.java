@@ -197,6 +197,22 @@ class FineTuneTest {
         assertEquals(2, r.exit(), r.toString());
     }
 
+    /**
+     * gan sweep's way (--run-dir): the run records the checkpoint the parent's run directory resolved to, and the
+     * same command later continues that run rather than calling its config another.
+     */
+    @Test
+    void aRunDirectoryWithInitFromContinuesItsOwnRun() throws Exception {
+        String[] command = {"train", "--config", TestRuns.tinyConfig(tmp, "swept", "").toString(), "--run-dir",
+                tmp.resolve("swept").toString(), "--init-from", parent.toString(), "--set", "training.steps=3"};
+        assertEquals(0, gan(command).exit());
+        assertTrue(Files.readString(tmp.resolve("swept/config.yaml")).contains("  init_from: "
+                + parent.resolve("checkpoints/step-000006.zip") + "\n"));
+        TestRuns.Result again = gan(command);
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("resuming " + tmp.resolve("swept") + " at step 3"), again.out());
+    }
+
     /** A block: a DCGAN conv layer with its BatchNorm and activation, a ResNet residual block. */
     @Test
     void blocksOfBothArchitectures() {
