@@ -110,7 +110,7 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
             if (w.matches()) events.add(new Event(Long.parseLong(w.group(1)), isStop(w.group(2)), w.group(2)));
             Matcher t = TOTAL.matcher(text);
             if (t.find()) total = Long.parseLong(t.group(1));
-            if (parent == null && text.startsWith(FINE_TUNED)) parent = after(text, FINE_TUNED, ": G, D");
+            if (parent == null && text.startsWith(FINE_TUNED)) parent = after(text, FINE_TUNED, ": loaded ");
             if (text.startsWith("model: ")) {
                 engine = after(text, " engine=", null);
                 backend = after(text, "backend=", " engine=");

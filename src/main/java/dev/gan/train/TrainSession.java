@@ -314,7 +314,7 @@ public final class TrainSession {
                     run.sampler().batchesPerEpoch()));
             log.info(objective(cfg));
             if (parent != null) {
-                log.info(parent + ": G, D" + (cfg.training().ema().on() ? " and EMA G" : "")
+                log.info(parent + ": loaded " + (cfg.training().ema().on() ? "G, D and EMA G" : "G and D")
                         + " weights; new optimiser state, step 0");
             }
             int frozen = cfg.training().freezeD();

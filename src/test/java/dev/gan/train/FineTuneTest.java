@@ -85,7 +85,7 @@ class FineTuneTest {
         String recorded = "fine-tuned from " + parentFile + " (its step 6)";
         assertTrue(Files.readString(child.resolve("config.yaml")).contains("  init_from: " + parentFile + "\n"));
         assertTrue(Files.readString(child.resolve("command.txt")).startsWith("# " + recorded + "\n"));
-        assertTrue(r.out().contains(recorded + ": G, D and EMA G weights; new optimiser state, step 0\n"), r.out());
+        assertTrue(r.out().contains(recorded + ": loaded G, D and EMA G weights; new optimiser state, step 0\n"), r.out());
         assertTrue(Files.readString(child.resolve("report.html")).contains("<dt>fine-tuned from</dt><dd>"
                 + parentFile + " (its step 6)</dd>"));
     }
