@@ -67,15 +67,18 @@ public final class FrozenBlocks {
         List<INDArray> views = new ArrayList<>();
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             if (d.getGradientsViewArray() == null) d.initGradientsView();
-            for (Layer layer : d.getLayers()) {
-                String name = layer.conf().getLayer().getLayerName();
+            for (int i : d.topologicalSortOrder()) {
+                var vertex = d.getVertices()[i];
+                if (!vertex.hasLayer()) continue;
+                Layer layer = vertex.getLayer();
+                String name = vertex.getVertexName();
                 Matcher m = BLOCK.matcher(name);
                 if (!m.matches() || !frozen.contains(m.group(1) + m.group(2))) continue;
                 names.add(name);
                 if (layer.numParams() > 0) views.add(layer.getGradientsViewArray());
             }
         }
-        return new FrozenBlocks(List.copyOf(frozen), Set.copyOf(names), List.copyOf(views));
+        return new FrozenBlocks(List.copyOf(frozen), java.util.Collections.unmodifiableSet(names), List.copyOf(views));
     }
 
     /** Between D's updater and {@code params -= update}: the frozen layers' update becomes exactly 0. */
