@@ -38,8 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FineTuneTest {
     @TempDir
     static Path shared;
-    /** A 6-step parent with BatchNorm and the EMA generator, and one with spectral norm on D (no BatchNorm in D). */
-    static Path parent, snParent;
+    /**
+     * 6-step parents: a DCGAN with BatchNorm and the EMA generator, one with spectral norm on D (no BatchNorm in D),
+     * and a ResNet.
+     */
+    static Path parent, snParent, resnetParent;
 
     @TempDir
     Path tmp;
@@ -54,6 +57,10 @@ class FineTuneTest {
         r = gan("train", "--config", sn.toString(), "--set", "model.spectral_norm=d", "--set", "model.d_batch_norm=false");
         assertEquals(0, r.exit(), r.toString());
         snParent = shared.resolve("runs/snparent-001");
+        Path rn = TestRuns.tinyConfig(shared, "rnparent", "");
+        r = gan("train", "--config", rn.toString(), "--set", "model.arch=resnet");
+        assertEquals(0, r.exit(), r.toString());
+        resnetParent = shared.resolve("runs/rnparent-001");
     }
 
     @Test
@@ -118,12 +125,19 @@ class FineTuneTest {
                 r.err().strip());
     }
 
-    /** freeze_d 2 freezes both blocks of the 28-px DCGAN D (d_conv2 with its BatchNorm); only the logit layer trains. */
+    /**
+     * freeze_d 2 freezes both blocks of the 28-px DCGAN D (d_conv2 with its BatchNorm); only the logit layer trains.
+     * With spectral norm on D, d_conv1 and its u and v; in the ResNet, residual blocks 1 and 2.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"fast", "dl4j", "fast sn", "dl4j sn"})
+    @ValueSource(strings = {"fast", "dl4j", "fast sn", "dl4j sn", "dl4j resnet"})
     void frozenBlocksAreBitIdenticalAfterTraining(String engineAndModel) throws Exception {
         String engine = engineAndModel.split(" ")[0];
         boolean sn = engineAndModel.endsWith("sn");
+        if (engineAndModel.endsWith("resnet")) {
+            resnetBlocksAreBitIdenticalAfterTraining(engine);
+            return;
+        }
         Path from = sn ? snParent : parent;
         List<String> args = new ArrayList<>(List.of("train", "--config",
                 TestRuns.tinyConfig(tmp, "frozen", "").toString(), "--init-from", from.toString(),
@@ -156,6 +170,27 @@ class FineTuneTest {
             assertTrue(Arrays.equals(u0.get("d_conv1")[1], u1.get("d_conv1")[1]), "frozen v");
             assertFalse(Arrays.equals(u0.get("d_conv2")[0], u1.get("d_conv2")[0]), "trained layer's u moved");
         }
+    }
+
+    private void resnetBlocksAreBitIdenticalAfterTraining(String engine) throws Exception {
+        TestRuns.Result r = gan("train", "--config", TestRuns.tinyConfig(tmp, "rn", "").toString(), "--init-from",
+                resnetParent.toString(), "--set", "model.arch=resnet", "--set", "training.freeze_d=2",
+                "--set", "training.engine=" + engine);
+        assertEquals(0, r.exit(), r.toString());
+        ComputationGraph before = Checkpoints.read(resnetParent.resolve("checkpoints/step-000006.zip"), false)
+                .discriminator();
+        ComputationGraph after = Checkpoints.read(tmp.resolve("runs/rn-001/checkpoints/step-000006.zip"), false)
+                .discriminator();
+        int frozen = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : before.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer.numParams() == 0) continue;
+            boolean held = name.startsWith("d_block1_") || name.startsWith("d_block2_");
+            float[] a = floats(layer.params()), b = floats(after.getLayer(name).params());
+            assertEquals(held, Arrays.equals(a, b), name + (held ? " frozen" : " trained"));
+            if (held) frozen++;
+        }
+        assertTrue(frozen >= 4, "block 1 and 2 convolutions and shortcuts: " + frozen);
     }
 
     /**
