@@ -160,10 +160,19 @@ public final class SpectralNorm {
         restoreRaw();
         for (Normalised n : layers) {
             n.readRaw();
-            n.iterate();
+            if (n.held) n.sigma = n.inferenceSigma();
+            else n.iterate();
             n.writeDivided(n.sigma);
         }
         swappedIn = true;
+    }
+
+    /**
+     * The layers of a frozen block (training.freeze_d): their u and v stay as they are and sigma comes from them, as
+     * in inference, so the layer computes with the very W / sigma it started with.
+     */
+    public void hold(java.util.Collection<String> names) {
+        for (Normalised n : layers) n.held |= names.contains(n.name);
     }
 
     /**
@@ -263,6 +272,8 @@ public final class SpectralNorm {
         private final float[] floats;
         private final double[] doubles;
         double sigma;
+        /** A frozen block's layer: no power iteration ({@link #hold}). */
+        boolean held;
 
         Normalised(String name, Kind kind, INDArray w, INDArray grad) {
             this.name = name;

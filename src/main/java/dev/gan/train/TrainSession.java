@@ -18,6 +18,7 @@ import dev.gan.io.RunLog;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
+import dev.gan.step.FrozenBlocks;
 import dev.gan.step.Stabilisers;
 import dev.gan.train.listeners.CheckpointWriter;
 import dev.gan.train.listeners.EvalListener;
@@ -64,10 +65,11 @@ public final class TrainSession {
 
     /** The two networks of a config, with their spectral norm and EMA generator (model.spectral_norm, training.ema). */
     public record Networks(ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers) {
-        /** New, untrained networks. */
+        /** New networks: untrained, or with the weights of training.init_from's checkpoint ({@link InitFrom}). */
         public static Networks build(ExperimentConfig cfg, GanShape shape) {
             ComputationGraph g = GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed());
             ComputationGraph d = GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1);
+            if (cfg.training().initialised()) return InitFrom.load(cfg, g, d);
             return new Networks(g, d, Stabilisers.create(cfg, g, d));
         }
 
@@ -182,7 +184,8 @@ public final class TrainSession {
     }
 
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
-    public static Result start(ExperimentConfig cfg, Options options) {
+    public static Result start(ExperimentConfig given, Options options) {
+        ExperimentConfig cfg = InitFrom.resolve(given);
         Backend.init();
         ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
@@ -195,7 +198,8 @@ public final class TrainSession {
     }
 
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
-    public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
+    public static Result startIn(ExperimentConfig given, RunDirectory dir, Options options) {
+        ExperimentConfig cfg = InitFrom.resolve(given);
         Backend.init();
         ImageSet data = trainingData(cfg, options.console());
         GanShape shape = shapeFor(cfg, data);
@@ -221,6 +225,11 @@ public final class TrainSession {
             throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run keeps its model, data, "
                     + "seed, training.batch_size and training.d_steps; to change them start a new run with --config");
         }
+        if (!java.util.Objects.equals(cfg.training().initFrom(), saved.training().initFrom())) {
+            throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run continues from its own "
+                    + "checkpoint, and training.init_from records where it started (" + saved.training().initFrom()
+                    + "); to fine-tune from another run start a new run with --config and --init-from");
+        }
         return continueFrom(ck, cfg, options);
     }
 
@@ -235,11 +244,12 @@ public final class TrainSession {
         Backend.init();
         Path file = checkpoints.get(checkpoints.size() - 1);
         Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
-        if (!ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of()).equals(cfg)) {
+        ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
+        if (!InitFrom.sameRun(saved, cfg)) {
             throw new UserException(root + ": holds checkpoints of a run with another config; give the config it "
                     + "was started with (" + dir.file(RunDirectory.CONFIG) + "), or another --run-dir");
         }
-        return continueFrom(ck, cfg, options);
+        return continueFrom(ck, saved, options);   // saved: init_from as the run recorded it
     }
 
     private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
@@ -275,7 +285,9 @@ public final class TrainSession {
                               AugmentProbability augment, Options options) {
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
-        appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
+        String parent = step == 0 && cfg.training().initialised() ? InitFrom.describe(cfg) : null;
+        appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "")
+                + (parent != null ? "# " + parent + "\n" : "") + options.commandLine());
         if (shape.conditional()) {
             AtomicFiles.writeString(dir.file(RunDirectory.CLASSES), String.join("\n", numbered(data.classNames())) + "\n");
         }
@@ -306,6 +318,18 @@ public final class TrainSession {
                     run.totalSteps() * (double) cfg.training().dSteps() / run.sampler().batchesPerEpoch(),
                     run.sampler().batchesPerEpoch()));
             log.info(objective(cfg));
+            if (parent != null) {
+                log.info(parent + ": loaded " + (cfg.training().ema().on() ? "G, D and EMA G" : "G and D")
+                        + " weights; new optimiser state, step 0");
+            }
+            int frozen = cfg.training().freezeD();
+            if (frozen > 0) {
+                log.info("training.freeze_d: " + FrozenBlocks.of(nets.discriminator(), frozen).describe());
+                if (!cfg.training().initialised()) {
+                    log.warn("training.freeze_d is " + frozen + " without training.init_from: D's first blocks keep "
+                            + "their random initial weights (FreezeD is meant for fine-tuning a trained D)");
+                }
+            }
             List<TrainingListener> listeners = new ArrayList<>();
             listeners.add(new HealthWatch());   // first: nothing is written for a diverged step
             boolean eval = cfg.training().evalEvery() > 0;
