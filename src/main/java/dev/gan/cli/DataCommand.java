@@ -26,14 +26,9 @@ import java.util.concurrent.Callable;
         description = {"Datasets: pack images into one file that training memory-maps, inspect one, time the data "
                 + "pipeline. See docs/data.md."},
         subcommands = {DataCommand.Pack.class, DataCommand.Info.class, DataCommand.Bench.class})
-final class DataCommand implements Runnable {
+final class DataCommand {
     @ParentCommand
     Gan root;
-
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(root.out);
-    }
 
     /** {@code gan data pack}. */
     @Command(name = "pack", mixinStandardHelpOptions = true,
