@@ -28,14 +28,9 @@ import java.util.concurrent.Callable;
                 + "pipeline, hold out a split for evaluation. See docs/data.md."},
         subcommands = {DataCommand.Pack.class, DataCommand.Info.class, DataCommand.Bench.class,
                 DataCommand.SplitFolder.class})
-final class DataCommand implements Runnable {
+final class DataCommand {
     @ParentCommand
     Gan root;
-
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(root.out);
-    }
 
     /** {@code gan data pack}. */
     @Command(name = "pack", mixinStandardHelpOptions = true,
