@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Shared parts of the scripts that build 64x64 RGB image folders from Debian packages, and a held-out splitter.
+
+Used by make-wesnoth-units.py and make-oxygen-icons.py (imported from this folder). Run on its own it splits a
+folder of class sub-folders into a training and a held-out part, so that samples can be scored against images the
+GAN never saw (the wallpaper crops of make-wallpaper-crops.py are split this way):
+
+    python3 scripts/rgbset.py SRC OUT [FRACTION=0.15] [SEED=23]
+        -> OUT/train/<class>/*.png and OUT/heldout/<class>/*.png, hard links to SRC's files (copies across devices)
+
+The split is per class and seeded: the same command gives the same files. Needs python3 and numpy; reading images
+needs ImageMagick's `convert` (apt-get install -y imagemagick python3-numpy).
+"""
+import functools, os, shutil, struct, subprocess, sys, zlib
+import numpy as np
+
+
+def read_rgba(path, canvas):
+    """The picture centred on a transparent canvas x canvas square (cropped if larger), as [H, W, 4] uint8."""
+    raw = subprocess.run(["convert", path, "-background", "none", "-gravity", "center",
+                          "-extent", f"{canvas}x{canvas}", "-depth", "8", "rgba:-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(canvas, canvas, 4)
+
+
+def flatten(rgba, background):
+    """Alpha-composite onto a fixed RGB colour: a GAN folder holds no transparency, so it must be decided once."""
+    a = rgba[..., 3:4].astype(np.float32) / 255.0
+    return rgba[..., :3].astype(np.float32) * a + np.asarray(background, np.float32) * (1.0 - a)
+
+
+def area_resize(img, size):
+    """Exact area-average resampling of a square [N, N, C] float image to size x size (each output pixel is the
+    mean of the source area it covers), so no ringing and no aliasing at non-integer ratios such as 72 -> 64."""
+    w = _area_weights(img.shape[0], size)
+    rows = np.tensordot(w, img, axes=(1, 0))                            # [size, N, C]
+    return np.tensordot(w, rows, axes=(1, 1)).transpose(1, 0, 2)        # [size, size, C]
+
+
+@functools.lru_cache(maxsize=None)
+def _area_weights(n, size):
+    """Row i: how much of source pixel j output pixel i covers, normalised to sum 1."""
+    edges = np.arange(size + 1) * (n / size)
+    w = np.zeros((size, n), np.float32)
+    for i in range(size):
+        for j in range(n):
+            w[i, j] = max(0.0, min(edges[i + 1], j + 1) - max(edges[i], j))
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def to_uint8(img):
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+
+
+def write_png(path, rgb):
+    """An 8-bit RGB PNG with zlib alone (no imaging library needed)."""
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
+    chunk = lambda kind, d: struct.pack(">I", len(d)) + kind + d + struct.pack(">I", zlib.crc32(kind + d) & 0xffffffff)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+def heldout_groups(groups, fraction, rng):
+    """The set of group keys to hold out: whole groups (e.g. all animation frames of one unit), chosen in a seeded
+    order until they hold at least `fraction` of the items. `groups` maps key -> number of items; sorted first so
+    the choice does not depend on dict order."""
+    keys = sorted(groups)
+    order = rng.permutation(len(keys))
+    want, held, chosen = fraction * sum(groups.values()), 0, set()
+    for i in order:
+        if held >= want:
+            break
+        chosen.add(keys[i])
+        held += groups[keys[i]]
+    return chosen
+
+
+def split_folder(src, out, fraction=0.15, seed=23):
+    """Split SRC/<class>/* into OUT/train and OUT/heldout, each image its own group."""
+    rng = np.random.default_rng(seed)
+    for cls in sorted(d for d in os.listdir(src) if os.path.isdir(os.path.join(src, d))):
+        files = sorted(f for f in os.listdir(os.path.join(src, cls)) if not f.startswith("."))
+        held = heldout_groups({f: 1 for f in files}, fraction, rng)
+        for part in ("train", "heldout"):
+            os.makedirs(os.path.join(out, part, cls), exist_ok=True)
+        for f in files:
+            s, d = os.path.join(src, cls, f), os.path.join(out, "heldout" if f in held else "train", cls, f)
+            try:
+                os.link(s, d)
+            except OSError:
+                shutil.copy2(s, d)
+        print(f"{cls}: {len(files) - len(held)} train, {len(held)} heldout", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    split_folder(sys.argv[1], sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.15,
+                 int(sys.argv[4]) if len(sys.argv) > 4 else 23)
