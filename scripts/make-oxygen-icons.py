@@ -13,7 +13,7 @@ seeded 20% of each class is held out: 500 to fine-tune on, 125 to score against.
 
     apt-get install -y oxygen-icon-theme imagemagick python3-numpy
     python3 scripts/make-oxygen-icons.py data/oxygen-icons64 [TOTAL=625]
-        -> OUT/train/<class>/*.png (500) and OUT/heldout/<class>/*.png (125), ~5 MB, under a minute
+        -> OUT/train/<class>/*.png (500) and OUT/heldout/<class>/*.png (125), 4 MB, about a minute
 
 Deterministic: the same package version and seed give the same files.
 """

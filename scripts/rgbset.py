@@ -63,17 +63,15 @@ def write_png(path, rgb):
 
 
 def heldout_groups(groups, fraction, rng):
-    """The set of group keys to hold out: whole groups (e.g. all animation frames of one unit), chosen in a seeded
-    order until they hold at least `fraction` of the items. `groups` maps key -> number of items; sorted first so
-    the choice does not depend on dict order."""
+    """The set of group keys to hold out: whole groups (e.g. all animation frames of one unit), taken in a seeded
+    order, each only if it still fits under `fraction` of the items, so a class is never over-held by one big group.
+    `groups` maps key -> number of items; sorted first so the choice does not depend on dict order."""
     keys = sorted(groups)
-    order = rng.permutation(len(keys))
-    want, held, chosen = fraction * sum(groups.values()), 0, set()
-    for i in order:
-        if held >= want:
-            break
-        chosen.add(keys[i])
-        held += groups[keys[i]]
+    want, held, chosen = int(round(fraction * sum(groups.values()))), 0, set()
+    for i in rng.permutation(len(keys)):
+        if held + groups[keys[i]] <= want:
+            chosen.add(keys[i])
+            held += groups[keys[i]]
     return chosen
 
 
