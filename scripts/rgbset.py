@@ -1,17 +1,13 @@
 #!/usr/bin/env python3
-"""Shared parts of the scripts that build 64x64 RGB image folders from Debian packages, and a held-out splitter.
+"""Shared parts of the scripts that build 64x64 RGB image folders from Debian packages (make-wesnoth-units.py,
+make-oxygen-icons.py import it from this folder): reading through ImageMagick, compositing, exact area resizing,
+PNG writing, and a held-out choice that keeps whole groups (a game unit's animation frames) on one side.
 
-Used by make-wesnoth-units.py and make-oxygen-icons.py (imported from this folder). Run on its own it splits a
-folder of class sub-folders into a training and a held-out part, so that samples can be scored against images the
-GAN never saw (the wallpaper crops of make-wallpaper-crops.py are split this way):
-
-    python3 scripts/rgbset.py SRC OUT [FRACTION=0.15] [SEED=23]
-        -> OUT/train/<class>/*.png and OUT/heldout/<class>/*.png, hard links to SRC's files (copies across devices)
-
-The split is per class and seeded: the same command gives the same files. Needs python3 and numpy; reading images
-needs ImageMagick's `convert` (apt-get install -y imagemagick python3-numpy).
+A folder whose images are independent is split with the tool itself: `gan data split SRC --heldout 15% --out DIR`
+(the wallpaper crops of make-wallpaper-crops.py are split that way). Needs python3 and numpy; reading images needs
+ImageMagick's `convert` (apt-get install -y imagemagick python3-numpy).
 """
-import functools, os, shutil, struct, subprocess, sys, zlib
+import functools, struct, subprocess, zlib
 import numpy as np
 
 
@@ -73,27 +69,3 @@ def heldout_groups(groups, fraction, rng):
             chosen.add(keys[i])
             held += groups[keys[i]]
     return chosen
-
-
-def split_folder(src, out, fraction=0.15, seed=23):
-    """Split SRC/<class>/* into OUT/train and OUT/heldout, each image its own group."""
-    rng = np.random.default_rng(seed)
-    for cls in sorted(d for d in os.listdir(src) if os.path.isdir(os.path.join(src, d))):
-        files = sorted(f for f in os.listdir(os.path.join(src, cls)) if not f.startswith("."))
-        held = heldout_groups({f: 1 for f in files}, fraction, rng)
-        for part in ("train", "heldout"):
-            os.makedirs(os.path.join(out, part, cls), exist_ok=True)
-        for f in files:
-            s, d = os.path.join(src, cls, f), os.path.join(out, "heldout" if f in held else "train", cls, f)
-            try:
-                os.link(s, d)
-            except OSError:
-                shutil.copy2(s, d)
-        print(f"{cls}: {len(files) - len(held)} train, {len(held)} heldout", flush=True)
-
-
-if __name__ == "__main__":
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    split_folder(sys.argv[1], sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.15,
-                 int(sys.argv[4]) if len(sys.argv) > 4 else 23)
