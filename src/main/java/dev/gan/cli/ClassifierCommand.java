@@ -24,17 +24,9 @@ import java.util.concurrent.Callable;
 @Command(name = "classifier", mixinStandardHelpOptions = true,
         description = "The domain classifier behind gan eval's metrics.",
         subcommands = {ClassifierCommand.Train.class, CommandLine.HelpCommand.class})
-final class ClassifierCommand implements Runnable {
+final class ClassifierCommand {
     @ParentCommand
     Gan root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(root.out);
-    }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Train the domain classifier on a labelled dataset.",

@@ -8,6 +8,7 @@ import dev.gan.data.PackedFile;
 import dev.gan.data.PackedHeader;
 import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
+import dev.gan.data.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,16 +22,12 @@ import java.util.concurrent.Callable;
 /** {@code gan data}: pack a dataset into one memory-mappable file, show what a packed file holds, time the pipeline. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = {"Datasets: pack images into one file that training memory-maps, inspect one, time the data "
-                + "pipeline. See docs/data.md."},
-        subcommands = {DataCommand.Pack.class, DataCommand.Info.class, DataCommand.Bench.class})
-final class DataCommand implements Runnable {
+                + "pipeline, hold out a split for evaluation. See docs/data.md."},
+        subcommands = {DataCommand.Pack.class, DataCommand.Info.class, DataCommand.Bench.class,
+                DataCommand.SplitFolder.class})
+final class DataCommand {
     @ParentCommand
     Gan root;
-
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(root.out);
-    }
 
     /** {@code gan data pack}. */
     @Command(name = "pack", mixinStandardHelpOptions = true,
@@ -143,6 +140,44 @@ final class DataCommand implements Runnable {
         public Integer call() {
             if (batches < 1) throw new UserException("gan data bench: --batches must be >= 1 (got " + batches + ")");
             data.root.out.println(DataBench.run(config.load(), config.name(), batches, data.root.out));
+            return Gan.OK;
+        }
+    }
+
+    /** {@code gan data split}. */
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = {"Hold out images for evaluation: copy a folder (or zip) of images into OUT/train and "
+                    + "OUT/heldout, class sub-folders kept, the same share of every class, chosen by --seed.",
+                    "Train on OUT/train; score with gan eval --reference OUT/heldout. See docs/evaluation.md."})
+    static final class SplitFolder implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+
+        @Parameters(index = "0", paramLabel = "SRC", description = "A folder of images (one sub-folder per class) or "
+                + "a .zip of one.")
+        Path source;
+
+        @Option(names = "--heldout", required = true, paramLabel = "N|P%",
+                description = "Images to hold out: N in all (shared among classes by size) or P%% of each class.")
+        String heldout;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
+        Path out;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+                description = "Seed of the choice (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--overwrite", description = "Replace DIR's train/ and heldout/ if DIR exists.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            Split.Result r = Split.write(source, heldout, seed, out, overwrite);
+            data.root.out.printf(Locale.ROOT, "split %,d images of %s%s: %,d into %s, %,d into %s (seed %d)%n",
+                    r.trainTotal() + r.heldOutTotal(), source, r.classes().isEmpty() ? ""
+                            : " (" + r.classes().size() + " classes)", r.trainTotal(), out.resolve("train"),
+                    r.heldOutTotal(), out.resolve("heldout"), seed);
             return Gan.OK;
         }
     }

@@ -2,11 +2,8 @@ package dev.gan.cli;
 
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
-import dev.gan.config.DataConfig;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
-import dev.gan.data.ImageFiles;
-import dev.gan.data.PackedFile;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.EvalReport;
 import dev.gan.eval.GanEval;
@@ -54,6 +51,12 @@ final class EvalCommand implements Callable<Integer> {
         Path images;
     }
 
+    @Option(names = "--reference", paramLabel = "DIR|ZIP|PACKED|IDX",
+            description = "Compare with these real images instead of the training data: images the GAN never saw "
+                    + "(a held-out split), read like training data (resized to the checkpoint's side and channels). "
+                    + "Needs at least --samples images; labels are not needed. See docs/evaluation.md.")
+    Path reference;
+
     @Option(names = "--classifier", paramLabel = "FILE.zip", description = "Domain classifier from gan classifier "
             + "train (default: the checkpoint config's training.eval_classifier).")
     Path classifier;
@@ -74,7 +77,8 @@ final class EvalCommand implements Callable<Integer> {
     boolean raw;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Where to write the JSON (default: "
-            + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json).")
+            + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json; -raw and -ref-NAME are added "
+            + "for --raw and --reference NAME).")
     Path out;
 
     @Override
@@ -86,25 +90,37 @@ final class EvalCommand implements Callable<Integer> {
         if (what.checkpoint != null) {
             Path file = Checkpoints.resolve(what.checkpoint);
             ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file));
-            report = GanEval.checkpoint(file, c, samples, seed, !noCas, raw);
+            report = GanEval.checkpoint(file, c, samples, seed, !noCas, raw, reference);
             Path parent = file.toAbsolutePath().getParent();
-            String suffix = raw ? "-raw.json" : ".json";
+            String suffix = (raw ? "-raw" : "") + referenceSuffix() + ".json";
             json = out != null ? out : parent.getFileName().toString().equals("checkpoints")
                     ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
-                    : Path.of(raw ? "eval-raw.json" : "eval.json");
+                    : Path.of("eval" + suffix);
         } else {
             if (classifier == null) {
                 throw new ParameterException(spec.commandLine(), "gan eval: --images needs --classifier FILE.zip "
                         + "(train one with gan classifier train --config FILE)");
             }
             ClassifierFile.Loaded c = ClassifierFile.load(classifier);
-            report = GanEval.images(Datasets.load(imagesData(c)), c, samples, seed);
-            json = out != null ? out : Path.of("eval.json");
+            if (!Files.exists(what.images)) throw new UserException(what.images + ": no such image file or folder");
+            report = GanEval.images(Datasets.load(Datasets.reading(what.images, c.info().referenceData())), c, samples,
+                    seed, reference);
+            json = out != null ? out : Path.of("eval" + referenceSuffix() + ".json");
         }
         report.lines().forEach(root.out::println);
         AtomicFiles.writeString(json, report.toJsonText());
         root.out.println("wrote " + json);
         return Gan.OK;
+    }
+
+    /**
+     * Scores against held-out images go to their own file, so that they and the training-data scores of the same
+     * checkpoint do not overwrite each other.
+     */
+    private String referenceSuffix() {
+        if (reference == null) return "";
+        Path name = reference.toAbsolutePath().normalize().getFileName();
+        return "-ref-" + (name == null ? "root" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     /**
@@ -125,26 +141,5 @@ final class EvalCommand implements Callable<Integer> {
         root.out.println("classifier: " + shipped + ", shipped for this run's data (" + data.source()
                 + "); --classifier chooses another");
         return shipped;
-    }
-
-    /**
-     * The data section that reads --images: the classifier's reference data section with the images swapped in, so
-     * they are resized to the classifier's input as training data would be. Folders go through the folder source.
-     */
-    private DataConfig imagesData(ClassifierFile.Loaded c) {
-        if (!Files.exists(what.images)) throw new UserException(what.images + ": no such image file or folder");
-        var tree = ClassifierFile.JSON.valueToTree(c.info().referenceData());
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) tree;
-        boolean packed = PackedFile.isPacked(what.images);
-        boolean folder = !packed && (Files.isDirectory(what.images) || ImageFiles.isZip(what.images));
-        node.put("format", packed ? "packed" : folder ? "folder" : "idx");
-        node.put(packed || folder ? "path" : "images", what.images.toString());
-        node.putNull("labels");
-        node.put("limit", 0);
-        try {
-            return ClassifierFile.JSON.treeToValue(node, DataConfig.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -8,9 +8,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,7 +29,7 @@ import java.util.List;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. training diverged)",
                 "2:bad usage, config, dataset or checkpoint"})
-public final class Gan implements Runnable {
+public final class Gan {
     public static final int OK = 0, FAILURE = 1, USAGE = 2;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -74,8 +76,23 @@ public final class Gan implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println(ex.getMessage());
+            // picocli's own "Did you mean: train?" / "Possible solutions: --config" for a mistyped command or option
+            StringWriter suggestion = new StringWriter();
+            if (UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestion))) err.print(suggestion);
             err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
+        });
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) return help;
+            // a command group without its command (`gan`, `gan data`) is a usage error: its usage on stderr, exit 2
+            List<CommandLine> chain = parsed.asCommandLineList();
+            CommandLine last = chain.get(chain.size() - 1);
+            if (!last.getSubcommands().isEmpty()) {
+                last.usage(err);
+                return USAGE;
+            }
+            return new CommandLine.RunLast().execute(parsed);
         });
         try {
             return cl.execute(args);
@@ -108,11 +125,6 @@ public final class Gan implements Runnable {
     /** The command line as typed, for command.txt. */
     String commandLine() {
         return "gan " + String.join(" ", args);
-    }
-
-    @Override
-    public void run() {
-        new CommandLine(this).usage(out);
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

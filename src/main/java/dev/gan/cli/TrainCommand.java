@@ -45,6 +45,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "continues from its latest checkpoint if it has one (gan sweep runs each run this way).")
     Path runDir;
 
+    @Option(names = "--init-from", paramLabel = "CHECKPOINT|RUN_DIR",
+            description = "Fine-tune: a new run starts from the G, D and EMA G weights of this checkpoint (a run "
+                    + "directory: its latest), with a new optimiser and step 0; the flag form of training.init_from.")
+    Path initFrom;
+
     @Option(names = "--dry-run", description = "Print the resolved config and both network summaries, then exit.")
     boolean dryRun;
 
@@ -58,6 +63,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "gan train: --config and --resume cannot be combined: a "
                     + "resumed run uses the config saved in its checkpoint; change keys with --set");
         }
+        if (initFrom != null && resume != null) {
+            throw new ParameterException(spec.commandLine(), "gan train: --init-from starts a new run (with --config); "
+                    + "--resume continues a run from its own checkpoint, fine-tuned or not");
+        }
+        if (initFrom != null) sets.add("training.init_from=" + initFrom);
         boolean terminal = root.terminal();
         TrainSession.Options options = new TrainSession.Options(root.out, terminal, root.commandLine());
         if (resume != null) {

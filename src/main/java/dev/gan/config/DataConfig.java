@@ -18,9 +18,17 @@ import java.util.List;
  *                       stopping
  * @param classNames     {@code idx}: comma-separated class names, index = label (default: the label numbers);
  *                       folders take them from the sub-folder names
+ * @param mirror         train on the images and their horizontal flips (2N images, StyleGAN2-ADA's {@code --mirror});
+ *                       evaluation still compares with the images as they are
  */
 public record DataConfig(String format, String images, String labels, String path, int imageSize, int channels,
-                         int limit, boolean skipBadFiles, String classNames) {
+                         int limit, boolean skipBadFiles, String classNames, boolean mirror) {
+
+    /** A data section without mirroring. */
+    public DataConfig(String format, String images, String labels, String path, int imageSize, int channels,
+                      int limit, boolean skipBadFiles, String classNames) {
+        this(format, images, labels, path, imageSize, channels, limit, skipBadFiles, classNames, false);
+    }
 
     public static final List<String> FORMATS = List.of("idx", "folder", "packed");
 

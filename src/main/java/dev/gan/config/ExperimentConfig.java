@@ -73,6 +73,11 @@ public record ExperimentConfig(String name, long seed, DataConfig data, ModelCon
         }
     }
 
+    /** The same config with another training section. */
+    public ExperimentConfig withTraining(TrainingConfig newTraining) {
+        return new ExperimentConfig(name, seed, data, model, newTraining, output, watch);
+    }
+
     /** The same config with another run name (sweeps, tests). */
     public ExperimentConfig withName(String newName) {
         return new ExperimentConfig(newName, seed, data, model, training, output, watch);

@@ -34,11 +34,17 @@ import java.util.List;
  *                       of them, always), or auto (adaptive, StyleGAN2-ADA: p follows ada_target)
  * @param adaTarget      augment_p auto: the target of r_t = E[sign(D(x_real))]; above it, p rises
  * @param adaKimg        augment_p auto: thousands of real images over which p can move from 0 to 1
+ * @param initFrom       fine-tuning: a checkpoint file, or a run directory (its latest checkpoint), whose G, D and EMA
+ *                       G weights a new run starts from, with a new optimiser and step 0 (null = random weights); a
+ *                       resumed run never loads it again
+ * @param freezeD        FreezeD: D's first N blocks (DCGAN: a conv layer with its BatchNorm and activation; ResNet: a
+ *                       residual block) keep their weights and BatchNorm / spectral-norm state (0 = train all of D)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
                              int gSteps, String augment, String engine, EmaConfig ema, String loss, double r1Gamma,
-                             int r1Every, String augmentP, double adaTarget, double adaKimg) {
+                             int r1Every, String augmentP, double adaTarget, double adaKimg, String initFrom,
+                             int freezeD) {
 
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
@@ -64,7 +70,19 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
-                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100);
+                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100, null, 0);
+    }
+
+    /** The same training section with another init_from (the checkpoint file a run directory resolves to). */
+    public TrainingConfig withInitFrom(String file) {
+        return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
+                evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, file,
+                freezeD);
+    }
+
+    /** Whether init_from names a parent run. */
+    public boolean initialised() {
+        return initFrom != null && !initFrom.isBlank();
     }
 
     /** Whether augment_p is auto (adaptive augmentation). */
@@ -111,6 +129,10 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
         ema.validate(at + ".ema", p);
         validateObjective(at, p);
+        p.check(initFrom == null || !initFrom.isBlank(), at + ".init_from",
+                "must be a checkpoint file or run directory (or null for random weights)", initFrom);
+        // the upper bound is D's block count, known once D is built (dev.gan.step.FrozenBlocks)
+        p.check(freezeD >= 0, at + ".freeze_d", "must be >= 0 (0 = train all of D)", freezeD);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
     }

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * {@code gan data bench}: the data pipeline alone - a config's training data drawn batch by batch exactly as the loop
- * draws it (the same sampler, prefetching included), with no step - so its rate can be set against the step's.
+ * draws it (the same sampler, prefetching and data.mirror's flips included), with no step - so its rate can be set
+ * against the step's.
  */
 public final class DataBench {
     static final int WARMUP = 10;
@@ -23,6 +24,6 @@ public final class DataBench {
         sampler.imagesPerSecond(0, WARMUP);
         double rate = sampler.imagesPerSecond(WARMUP, batches);
         return String.format(Locale.ROOT, "data-bench %s: img_s=%.0f batches=%d batch_size=%d images=%d source=%s", name,
-                rate, batches, b, data.count(), data.source());
+                rate, batches, b, data.count(), data.source() + (Mirrored.isMirrored(data) ? " (x2 mirrored)" : ""));
     }
 }

@@ -3,6 +3,7 @@ package dev.gan.data;
 import dev.gan.config.DataConfig;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +31,21 @@ public final class Datasets {
             case "folder" -> cacheDir == null ? FolderSource.load(cfg) : DataCache.load(cfg, cacheDir, console);
             default -> throw new IllegalStateException("format not validated: " + cfg.format());
         };
+    }
+
+    /**
+     * A data section that reads {@code file} - a folder or zip of images, a packed file, or else an IDX image file -
+     * the way {@code like} reads its data: resized and converted to the same side and channels, every image, no
+     * flips, unlabelled unless a folder's or packed file's classes come with it. For images that are not training
+     * data: {@code gan eval --images} and {@code --reference}.
+     */
+    public static DataConfig reading(Path file, DataConfig like) {
+        boolean packed = PackedFile.isPacked(file);
+        boolean folder = !packed && (Files.isDirectory(file) || ImageFiles.isZip(file));
+        String format = packed ? "packed" : folder ? "folder" : "idx";
+        return new DataConfig(format, format.equals("idx") ? file.toString() : null, null,
+                format.equals("idx") ? null : file.toString(), like.imageSize(), like.channels(), 0,
+                like.skipBadFiles(), null, false);
     }
 
     /** The packed file the config names, or null. */

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The image-folder source ({@code data.format: folder}): PNG, JPEG and BMP files under {@code data.path}, a folder or
- * a zip archive of one, either sorted into one sub-folder per class (label = index of the sub-folder among the
- * sub-folders sorted by name) or all directly in the root (an unlabelled dataset); {@link ImageFiles} lists them.
+ * The image-folder source ({@code data.format: folder}): PNG, JPEG, WebP, TIFF, BMP and GIF files
+ * ({@link ImageFiles#EXTENSIONS}) under {@code data.path}, a folder or a zip archive of one, either sorted into one
+ * sub-folder per class (label = index of the sub-folder among the sub-folders sorted by name) or all directly in the
+ * root (an unlabelled dataset); {@link ImageFiles} lists them.
  * Every image is centre-cropped to a square, resized to {@code data.image_size} and converted to
  * {@code data.channels} by {@link ImageOps#toChw}, so image sizes and grayscale/RGB may be mixed. Decoding runs on
  * all cores ({@link ParallelDecoder}).

@@ -30,9 +30,14 @@ import java.util.zip.ZipFile;
  * other extensions are ignored. A zip of a folder and the folder itself list the same images in the same order.
  */
 public final class ImageFiles {
-    /** File name endings read as images, compared in lower case. */
-    public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp");
-    static final String KINDS = "PNG, JPEG or BMP";
+    /**
+     * File name endings read as images, compared in lower case. The JDK's ImageIO reads PNG, BMP and GIF (the first
+     * frame); the TwelveMonkeys plug-ins on the class path add WebP, TIFF beyond baseline (16-bit, predictors) and
+     * CMYK/YCCK JPEGs, which the JDK decodes with wrong colours.
+     */
+    public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif",
+            ".tiff");
+    static final String KINDS = "PNG, JPEG, WebP, TIFF, BMP or GIF";
 
     private ImageFiles() {
     }

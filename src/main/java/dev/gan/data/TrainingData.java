@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A config's dataset as training (and everything that must see the same images: bench, eval, the dry run) opens it:
- * folders and zips through the data cache beside the runs, and for a self-conditioned DCGAN labelled by its clusters.
+ * folders and zips through the data cache beside the runs, for a self-conditioned DCGAN labelled by its clusters,
+ * and with data.mirror doubled by its flips.
  */
 public final class TrainingData {
     private TrainingData() {
@@ -15,7 +16,8 @@ public final class TrainingData {
 
     /**
      * The config's dataset as training sees it: for a self-conditioned DCGAN ({@code model.clusters}), labelled by
-     * its k-means clusters (seeded, so a resumed run gets the same ones).
+     * its k-means clusters (seeded, so a resumed run gets the same ones); with {@code data.mirror}, followed by its
+     * x-flips (after clustering: a flip keeps its image's cluster).
      */
     public static ImageSet load(ExperimentConfig cfg) {
         return load(cfg, null);
@@ -28,7 +30,8 @@ public final class TrainingData {
     public static ImageSet load(ExperimentConfig cfg, PrintStream console) {
         ImageSet data = Datasets.load(cfg.data(), cache(cfg), console);
         int k = cfg.model().clusters();
-        return k > 0 ? Clusters.label(data, k, cfg.seed()) : data;   // validation allows clusters only for dcgan
+        if (k > 0) data = Clusters.label(data, k, cfg.seed());   // validation allows clusters only for dcgan
+        return cfg.data().mirror() ? Mirrored.of(data) : data;
     }
 
     /**

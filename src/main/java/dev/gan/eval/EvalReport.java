@@ -26,13 +26,16 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
      * @param reference         the real images compared with
      * @param referenceCount    number of real images drawn from it
      * @param referenceMatches  the reference data is the data the classifier's protocol names (same fingerprint)
+     * @param referenceGiven    the reference was given with {@code --reference} (held-out images), rather than the
+     *                          training data or the classifier's
      * @param classifier        classifier file
      * @param classifierSha256  SHA-256 of the classifier file
      * @param classifierAccuracy the classifier's test accuracy
      * @param classifierTest    what it was tested on
      */
     public record Protocol(String generated, int samples, long seed, String reference, int referenceCount,
-                           boolean referenceMatches, String classifier, String classifierSha256,
+                           boolean referenceMatches, boolean referenceGiven, String classifier,
+                           String classifierSha256,
                            double classifierAccuracy, String classifierTest) {
     }
 
@@ -84,7 +87,9 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
         }
         out.add(String.format(Locale.ROOT, "protocol: reference %,d images of %s%s; classifier %s (sha256 %s, test "
                         + "accuracy %.4f on %s)", protocol.referenceCount(), protocol.reference(),
-                protocol.referenceMatches() ? "" : " (NOT the classifier's reference data)", protocol.classifier(),
+                protocol.referenceGiven() ? " (--reference)"
+                        : protocol.referenceMatches() ? "" : " (NOT the classifier's reference data)",
+                protocol.classifier(),
                 protocol.classifierSha256().substring(0, 12), protocol.classifierAccuracy(), protocol.classifierTest()));
         return out;
     }

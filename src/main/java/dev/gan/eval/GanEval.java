@@ -2,22 +2,17 @@ package dev.gan.eval;
 
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
+import dev.gan.config.DataConfig;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.Datasets;
 import dev.gan.data.ImageSet;
 import dev.gan.data.TrainingData;
-import dev.gan.eval.Cas;
-import dev.gan.eval.ClassifierFile;
-import dev.gan.eval.ClassifierTraining;
-import dev.gan.eval.EvalReport;
-import dev.gan.eval.Evaluation;
-import dev.gan.eval.Scores;
-import dev.gan.eval.Subsets;
 import dev.gan.generate.EvalSamples;
 import dev.gan.generate.SamplingGenerator;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,7 +20,8 @@ import java.util.List;
  * {@code gan eval}'s work: scores a checkpoint's generator, or a set of images, against real reference images
  * through a domain classifier, and records the protocol. The reference images are a seeded draw of as many real
  * images as there are samples (k-NN precision/recall need equal sizes), from the data the checkpoint was trained
- * on, or for an image set from the classifier's reference data.
+ * on (as they are: not data.mirror's flips), or for an image set from the classifier's reference data - or, with
+ * {@code --reference}, from images the GAN never saw, read as its training data would be.
  */
 public final class GanEval {
     /** Images per generator forward pass. */
@@ -36,9 +32,10 @@ public final class GanEval {
 
     /**
      * Scores {@code n} samples of a checkpoint's generator - its EMA generator if it has one, unless {@code raw} -
-     * CGANs also get CAS when {@code cas} is set.
+     * against {@code reference} (null: the checkpoint's training data); CGANs also get CAS when {@code cas} is set.
      */
-    public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas, boolean raw) {
+    public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas, boolean raw,
+                                        Path reference) {
         Checkpoints.Checkpoint ck = Checkpoints.read(file, false);
         SamplingGenerator generator = SamplingGenerator.of(ck, raw);
         ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
@@ -50,7 +47,8 @@ public final class GanEval {
             throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
                     + c.info().classNames().size() + "; use a classifier trained on the same data");
         }
-        ImageSet data = Datasets.load(cfg.data(), TrainingData.cache(cfg), null);
+        ImageSet data = reference != null ? heldOut(reference, cfg.data(), n)
+                : Datasets.load(cfg.data(), TrainingData.cache(cfg), null);
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
         EvalSamples.Generated g = EvalSamples.generate(generator.graph(), shape, n, seed, BATCH);
         Scores scores = eval.score(g.images(), byClass ? g.labels() : null);
@@ -59,23 +57,50 @@ public final class GanEval {
                 : Double.NaN;
         String what = file + " (step " + ck.state().step() + ", " + ck.state().modelType() + ", "
                 + generator.description() + ")";
-        return new EvalReport(protocol(what, n, seed, data, eval, c), scores, casAccuracy);
+        return new EvalReport(protocol(what, n, seed, data, eval, c, reference != null), scores, casAccuracy);
     }
 
-    /** Scores up to {@code n} images of a dataset (a seeded draw) against the classifier's reference data. */
-    public static EvalReport images(ImageSet images, ClassifierFile.Loaded c, int n, long seed) {
+    /**
+     * Scores up to {@code n} images of a dataset (a seeded draw) against {@code reference} (null: the classifier's
+     * reference data).
+     */
+    public static EvalReport images(ImageSet images, ClassifierFile.Loaded c, int n, long seed, Path reference) {
         requireShape(c, images.channels(), images.size(), images.source());
-        ImageSet ref = Datasets.load(c.info().referenceData());
         ImageSet scored = Subsets.draw(images, n, seed + 1);   // another draw than the reference's: real vs real is not 0 by construction
+        ImageSet ref = reference != null ? heldOut(reference, c.info().referenceData(), scored.count())
+                : Datasets.load(c.info().referenceData());
         Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(ref, scored.count(), seed));
         Scores scores = eval.score(Subsets.asBatch(scored), null);
-        return new EvalReport(protocol(images.source(), scored.count(), seed, ref, eval, c), scores, Double.NaN);
+        return new EvalReport(protocol(images.source(), scored.count(), seed, ref, eval, c, reference != null), scores,
+                Double.NaN);
+    }
+
+    /**
+     * The --reference images, read as {@code like} reads training data (side, channels), and at least {@code n} of
+     * them: a smaller reference would be compared at another sample size than the one asked for.
+     */
+    private static ImageSet heldOut(Path reference, DataConfig like, int n) {
+        if (!Files.exists(reference)) {
+            throw new UserException("--reference " + reference + ": no such file or folder; give a folder or zip of "
+                    + "images, a packed file (gan data pack) or an IDX image file");
+        }
+        ImageSet set;
+        try {
+            set = Datasets.load(Datasets.reading(reference, like));
+        } catch (UserException e) {
+            throw new UserException("--reference " + e.getMessage(), e);
+        }
+        if (set.count() < n) {
+            throw new UserException("--reference " + reference + ": has " + set.count() + " images, fewer than the "
+                    + n + " samples to compare with (--samples); give more held-out images or lower --samples");
+        }
+        return set;
     }
 
     private static EvalReport.Protocol protocol(String what, int n, long seed, ImageSet refData, Evaluation eval,
-                                                ClassifierFile.Loaded c) {
+                                                ClassifierFile.Loaded c, boolean given) {
         boolean matches = Subsets.fingerprint(refData).equals(c.info().referenceSha256());
-        return new EvalReport.Protocol(what, n, seed, refData.source(), eval.referenceImages().count(), matches,
+        return new EvalReport.Protocol(what, n, seed, refData.source(), eval.referenceImages().count(), matches, given,
                 c.file().toString(), c.sha256(), c.info().testAccuracy(), c.info().testDescription());
     }
 

@@ -39,10 +39,11 @@ import java.util.stream.Stream;
  * @param events     health-watch warnings and stops, in log order
  * @param sampleSteps steps that have a sample grid in samples/, ascending
  * @param reals      the run has reals.png
+ * @param parent     for a fine-tuned run (training.init_from): the checkpoint it started from and its step; else null
  */
 public record RunFacts(String name, String state, long step, long totalSteps, double wallSeconds, String engine,
                        String backend, String command, String configYaml, Map<String, double[]> metrics,
-                       List<Event> events, List<Long> sampleSteps, boolean reals) {
+                       List<Event> events, List<Long> sampleSteps, boolean reals, String parent) {
 
     public static final String RUNNING = "running", DONE = "done", STOPPED = "stopped", FAILED = "failed",
             INCOMPLETE = "incomplete";
@@ -54,6 +55,8 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
     private static final Pattern WARNING = Pattern.compile("^WARNING: step (\\d+): (.*)$");
     private static final Pattern TOTAL = Pattern.compile("^training: (\\d+) steps");
     private static final Pattern SAMPLE = Pattern.compile("step-(\\d+)\\.png");
+    /** How log.txt names a fine-tuned run's parent (dev.gan.train.InitFrom). */
+    private static final String FINE_TUNED = "fine-tuned from ";
     private static final Pattern STATUS_STATE = Pattern.compile("\"state\"\\s*:\\s*\"([a-z]+)\"");
 
     /**
@@ -88,7 +91,7 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
         List<String> log = lines(dir.file(RunDirectory.LOG));
         List<Event> events = new ArrayList<>();
         long total = 0;
-        String engine = null, backend = null, lastSession = "";
+        String engine = null, backend = null, lastSession = "", parent = null;
         double wall = 0;
         LocalDateTime sessionStart = null, previous = null;
         for (String line : log) {
@@ -107,6 +110,7 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
             if (w.matches()) events.add(new Event(Long.parseLong(w.group(1)), isStop(w.group(2)), w.group(2)));
             Matcher t = TOTAL.matcher(text);
             if (t.find()) total = Long.parseLong(t.group(1));
+            if (parent == null && text.startsWith(FINE_TUNED)) parent = after(text, FINE_TUNED, ": loaded ");
             if (text.startsWith("model: ")) {
                 engine = after(text, " engine=", null);
                 backend = after(text, "backend=", " engine=");
@@ -117,7 +121,7 @@ public record RunFacts(String name, String state, long step, long totalSteps, do
         String state = liveState != null ? liveState : derivedState(root, lastSession, log.isEmpty());
         return new RunFacts(root.getFileName().toString(), state, step, total, wall, engine, backend,
                 text(dir.file(RunDirectory.COMMAND)), text(dir.file(RunDirectory.CONFIG)), metrics, events, samples,
-                Files.isRegularFile(dir.file(RunDirectory.REALS)));
+                Files.isRegularFile(dir.file(RunDirectory.REALS)), parent);
     }
 
     /** The divergence stop and a watch.stop both end the run; every other health message is a warning. */

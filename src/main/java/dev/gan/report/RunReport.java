@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * {@code <run>/report.html}: the story of one run on one page - a header (name, state, step, wall time, engine,
- * backend, command), interactive curves of the losses, D's outputs, throughput and any evaluation metrics with the
+ * backend, the parent of a fine-tuned run, command), interactive curves of the losses, D's outputs, throughput and any evaluation metrics with the
  * health watch's messages marked at their steps, the sample grids as a timeline beside reals.png, and the resolved
  * config. Built only from the run directory's files ({@link RunFacts}), so training and {@code gan report} write the
  * same page; the grids are the run's own PNGs by relative path, so rewriting it costs no image work.
@@ -57,6 +57,7 @@ public final class RunReport {
         fact(b, "wall time", f.wallSeconds() > 0 ? Page.duration(f.wallSeconds()) : "—");
         fact(b, "engine", f.engine() == null ? "—" : f.engine());
         fact(b, "backend", f.backend() == null ? "—" : f.backend());
+        if (f.parent() != null) fact(b, "fine-tuned from", f.parent());
         fact(b, "report written", LocalDateTime.now().format(STAMP));
         b.append("</dl>\n");
         if (f.command() != null) {

@@ -43,9 +43,17 @@ public final class Dl4jStep implements TrainingStep {
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private INDArray realGradient;
     private final SpectralNorm gNorm, dNorm;
+    private final FrozenBlocks dFrozen;
 
     public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective,
                    DiffAugment augment, SpectralNorm gNorm, SpectralNorm dNorm) {
+        this(g, d, shape, objective, augment, gNorm, dNorm, FrozenBlocks.NONE);
+    }
+
+    /** With D's first blocks frozen (training.freeze_d). */
+    public Dl4jStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective,
+                   DiffAugment augment, SpectralNorm gNorm, SpectralNorm dNorm, FrozenBlocks dFrozen) {
+        this.dFrozen = dFrozen;
         this.gNorm = gNorm;
         this.dNorm = dNorm;
         this.augment = augment;
@@ -90,6 +98,7 @@ public final class Dl4jStep implements TrainingStep {
         total.gradient().addi(realGradient);
         // the updater turns the summed minibatch gradient into Adam's update in place (dividing by b)
         d.getUpdater().update(total, d.getIterationCount(), d.getEpochCount(), b, noWorkspaces);
+        dFrozen.holdUpdates();
         d.params().subi(total.gradient());
         BaseOptimizer.incrementIterationCount(d, 1);
         long t2 = System.nanoTime();

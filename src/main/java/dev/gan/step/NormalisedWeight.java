@@ -36,6 +36,8 @@ final class NormalisedWeight {
     private final float[] floats;
     private final double[] doubles;
     double sigma;
+    /** A frozen block's layer: no power iteration ({@link SpectralNorm#hold}). */
+    boolean held;
 
     NormalisedWeight(String name, Kind kind, INDArray w, INDArray grad) {
         this.name = name;

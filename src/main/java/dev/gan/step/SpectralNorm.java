@@ -157,10 +157,19 @@ public final class SpectralNorm {
         restoreRaw();
         for (NormalisedWeight n : layers) {
             n.readRaw();
-            n.iterate();
+            if (n.held) n.sigma = n.inferenceSigma();
+            else n.iterate();
             n.writeDivided(n.sigma);
         }
         swappedIn = true;
+    }
+
+    /**
+     * The layers of a frozen block (training.freeze_d): their u and v stay as they are and sigma comes from them, as
+     * in inference, so the layer computes with the very W / sigma it started with.
+     */
+    public void hold(java.util.Collection<String> names) {
+        for (NormalisedWeight n : layers) n.held |= names.contains(n.name);
     }
 
     /**

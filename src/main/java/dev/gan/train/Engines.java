@@ -6,6 +6,7 @@ import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
 import dev.gan.step.DiffAugment;
 import dev.gan.step.Dl4jStep;
+import dev.gan.step.FrozenBlocks;
 import dev.gan.step.Objective;
 import dev.gan.step.Stabilisers;
 import dev.gan.step.TrainingStep;
@@ -48,11 +49,13 @@ public final class Engines {
         String engine = cfg.training().engine();
         Objective objective = Objective.of(cfg.training());
         DiffAugment augment = DiffAugment.of(cfg.training().augment(), p);
+        FrozenBlocks frozen = FrozenBlocks.of(d, cfg.training().freezeD());
+        s.discriminatorNorm().hold(frozen.layers());
         String note = null;
         if (!DL4J.equals(engine)) {
             try {
                 return new Selected(s.wrap(new FastStep(g, d, shape, objective, augment, s.generatorNorm(),
-                        s.discriminatorNorm()), g), null);
+                        s.discriminatorNorm(), frozen), g), null);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
                     throw new UserException("training.engine is fast, but it does not cover " + e.getMessage()
@@ -62,6 +65,6 @@ public final class Engines {
             }
         }
         return new Selected(s.wrap(new Dl4jStep(g, d, shape, objective, augment, s.generatorNorm(),
-                s.discriminatorNorm()), g), note);
+                s.discriminatorNorm(), frozen), g), note);
     }
 }

@@ -10,10 +10,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** The two networks of a config, with their spectral norm and EMA generator (model.spectral_norm, training.ema). */
 public record Networks(ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers) {
-    /** New, untrained networks. */
+    /** New networks: untrained, or with the weights of training.init_from's checkpoint ({@link InitFrom}). */
     public static Networks build(ExperimentConfig cfg, GanShape shape) {
         ComputationGraph g = GanModels.generator(cfg.model(), shape, cfg.training().g(), cfg.seed());
         ComputationGraph d = GanModels.discriminator(cfg.model(), shape, cfg.training().d(), cfg.seed() + 1);
+        if (cfg.training().initialised()) return InitFrom.load(cfg, g, d);
         return new Networks(g, d, Stabilisers.create(cfg, g, d));
     }
 

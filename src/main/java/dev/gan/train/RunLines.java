@@ -3,6 +3,9 @@ package dev.gan.train;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.ImageSet;
 import dev.gan.data.MappedPixels;
+import dev.gan.data.Mirrored;
+import dev.gan.io.RunLog;
+import dev.gan.step.FrozenBlocks;
 import dev.gan.system.Backend;
 
 import java.math.BigDecimal;
@@ -14,9 +17,11 @@ final class RunLines {
     }
 
     static String data(ImageSet data) {
-        return String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s", data.count(), data.channels(),
+        ImageSet read = Mirrored.unflipped(data);
+        return String.format(Locale.ROOT, "data: %d images %dx%dx%d from %s%s%s%s", data.count(), data.channels(),
                 data.size(), data.size(), data.source(), data.labelled() ? ", " + data.numClasses() + " classes" : "",
-                data.store() instanceof MappedPixels ? ", memory-mapped" : "");
+                read.store() instanceof MappedPixels ? ", memory-mapped" : "",
+                read != data ? ", x2 mirrored (" + read.count() + " images and their x-flips)" : "");
     }
 
     static String model(ExperimentConfig cfg, Networks nets, Engines.Selected engine) {
@@ -59,5 +64,24 @@ final class RunLines {
         String aug = !t.augmenting() ? ", no augmentation" : ", augment " + t.augment() + " with p " + (t.augmentAuto()
                 ? String.format(Locale.ROOT, "auto (target %s, %s kimg)", t.adaTarget(), t.adaKimg()) : t.augmentP());
         return "objective: loss " + t.loss() + r1 + aug;
+    }
+
+    /**
+     * training.init_from's and training.freeze_d's lines: the parent the weights came from ({@code parent}, null
+     * when the run does not start from one) and the blocks of D that stay fixed.
+     */
+    static void fineTuning(RunLog log, ExperimentConfig cfg, Networks nets, String parent) {
+        if (parent != null) {
+            log.info(parent + ": loaded " + (cfg.training().ema().on() ? "G, D and EMA G" : "G and D")
+                    + " weights; new optimiser state, step 0");
+        }
+        int frozen = cfg.training().freezeD();
+        if (frozen > 0) {
+            log.info("training.freeze_d: " + FrozenBlocks.of(nets.discriminator(), frozen).describe());
+            if (!cfg.training().initialised()) {
+                log.warn("training.freeze_d is " + frozen + " without training.init_from: D's first blocks keep "
+                        + "their random initial weights (FreezeD is meant for fine-tuning a trained D)");
+            }
+        }
     }
 }

@@ -47,7 +47,8 @@ public final class TrainSession {
     }
 
     /** Starts a new run in a new run directory under {@code output.runs_dir}. */
-    public static Result start(ExperimentConfig cfg, Options options) {
+    public static Result start(ExperimentConfig given, Options options) {
+        ExperimentConfig cfg = InitFrom.resolve(given);
         Backend.init();
         RunSetup setup = RunSetup.of(cfg, TrainingData.load(cfg, options.console()));
         // before the run directory: training.engine fast on a model it does not cover is a config error
@@ -58,7 +59,8 @@ public final class TrainSession {
     }
 
     /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
-    public static Result startIn(ExperimentConfig cfg, RunDirectory dir, Options options) {
+    public static Result startIn(ExperimentConfig given, RunDirectory dir, Options options) {
+        ExperimentConfig cfg = InitFrom.resolve(given);
         Backend.init();
         RunSetup setup = RunSetup.of(cfg, TrainingData.load(cfg, options.console()));
         AugmentProbability augment = AugmentProbability.of(cfg.training());
@@ -82,6 +84,7 @@ public final class TrainSession {
             throw new UserException("--set " + String.join(" --set ", sets) + ": a resumed run keeps its model, data, "
                     + "seed, training.batch_size and training.d_steps; to change them start a new run with --config");
         }
+        InitFrom.requireKept(saved, cfg, sets);
         return continueFrom(ck, cfg, options);
     }
 
@@ -96,11 +99,12 @@ public final class TrainSession {
         Backend.init();
         Path file = checkpoints.get(checkpoints.size() - 1);
         Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
-        if (!ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of()).equals(cfg)) {
+        ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
+        if (!InitFrom.sameRun(saved, cfg)) {
             throw new UserException(root + ": holds checkpoints of a run with another config; give the config it "
                     + "was started with (" + dir.file(RunDirectory.CONFIG) + "), or another --run-dir");
         }
-        return continueFrom(ck, cfg, options);
+        return continueFrom(ck, saved, options);   // saved: init_from as the run recorded it
     }
 
     private static Result continueFrom(Checkpoints.Checkpoint ck, ExperimentConfig cfg, Options options) {
@@ -138,7 +142,9 @@ public final class TrainSession {
         Networks nets = setup.nets();
         String yaml = ConfigLoader.toYaml(cfg);
         AtomicFiles.writeString(dir.file(RunDirectory.CONFIG), yaml);
-        TextFiles.appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "") + options.commandLine());
+        String parent = step == 0 && cfg.training().initialised() ? InitFrom.describe(cfg) : null;
+        TextFiles.appendLine(dir.file(RunDirectory.COMMAND), (step > 0 ? "# resumed at step " + step + "\n" : "")
+                + (parent != null ? "# " + parent + "\n" : "") + options.commandLine());
         if (shape.conditional()) {
             AtomicFiles.writeString(dir.file(RunDirectory.CLASSES), String.join("\n", numbered(data.classNames())) + "\n");
         }
@@ -160,6 +166,7 @@ public final class TrainSession {
             }
             log.info(RunLines.training(cfg, run));
             log.info(RunLines.objective(cfg));
+            RunLines.fineTuning(log, cfg, nets, parent);
             List<TrainingListener> listeners = Listeners.standard(cfg, options.console(), options.progressBar());
             long t0 = System.nanoTime();
             // the closing line is inside the stop guard: on Ctrl-C the JVM must not exit before it is written

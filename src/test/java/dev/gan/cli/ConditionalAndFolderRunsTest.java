@@ -177,8 +177,8 @@ class ConditionalAndFolderRunsTest {
 
         TestRuns.Result stop = gan("train", "--config", cfg.toString());
         assertEquals(2, stop.exit(), stop.toString());
-        assertEquals(bad + ": not a readable image (no PNG, JPEG or BMP decoder recognises its content); fix or remove "
-                + "the file, or set data.skip_bad_files: true to skip such files", stop.err().strip());
+        assertEquals(bad + ": not a readable image (no PNG, JPEG, WebP, TIFF, BMP or GIF decoder recognises its "
+                + "content); fix or remove the file, or set data.skip_bad_files: true to skip such files", stop.err().strip());
         assertTrue(Files.notExists(tmp.resolve("runs")), "nothing is written before the data loads");
 
         TestRuns.Result skip = gan("train", "--config", cfg.toString(), "--set", "data.skip_bad_files=true");

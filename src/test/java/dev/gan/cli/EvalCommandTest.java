@@ -232,8 +232,8 @@ class EvalCommandTest {
         assertEquals(0, train.exit());
         assertTrue(train.out().contains("--train-images") && train.out().contains("--epochs"), train.out());
         TestRuns.Result group = gan("classifier");
-        assertEquals(0, group.exit());
-        assertTrue(group.out().startsWith("Usage: gan classifier"), group.out());
+        assertEquals(2, group.exit(), "a group without its command is a usage error");
+        assertTrue(group.err().startsWith("Usage: gan classifier"), group.err());
     }
 
     static Path writeIdx(Path file, byte[] pixels, int count) throws Exception {

@@ -46,7 +46,8 @@ class TrainCommandTest {
         assertTrue(none.err().startsWith("gan train: give --config FILE for a new run"), none.err());
         TestRuns.Result unknown = gan("train", "--confg", "x.yaml");
         assertEquals(2, unknown.exit());
-        assertTrue(unknown.err().startsWith("Unknown options: '--confg', 'x.yaml'\nSee 'gan train --help'."), unknown.err());
+        assertTrue(unknown.err().startsWith("Unknown options: '--confg', 'x.yaml'\nPossible solutions: --config\n"
+                + "See 'gan train --help'."), unknown.err());
     }
 
     @Test

@@ -143,8 +143,9 @@ class FolderSourceTest {
         image(root.resolve("cat/ok.png"), 28, 28, BufferedImage.TYPE_INT_RGB, Color.RED);
         Path bad = root.resolve("cat/x-broken.png");
         Files.writeString(bad, "this is text, not a PNG");
-        assertEquals(bad + ": not a readable image (no PNG, JPEG or BMP decoder recognises its content); fix or "
-                + "remove the file, or set data.skip_bad_files: true to skip such files", error(folder(root, 28, 1, 0, false)));
+        assertEquals(bad + ": not a readable image (no PNG, JPEG, WebP, TIFF, BMP or GIF decoder recognises its "
+                + "content); fix or remove the file, or set data.skip_bad_files: true to skip such files",
+                error(folder(root, 28, 1, 0, false)));
     }
 
     @Test
@@ -195,13 +196,14 @@ class FolderSourceTest {
     void folderOfOnlyBadFilesIsAnErrorEvenWhenSkipping() throws Exception {
         Files.writeString(root.resolve("0.png"), "nope");
         assertEquals(root + ": none of its 1 image files could be read (e.g. " + root.resolve("0.png")
-                + "); check that they are PNG, JPEG or BMP images", error(folder(root, 28, 1, 0, true)));
+                + "); check that they are PNG, JPEG, WebP, TIFF, BMP or GIF images",
+                error(folder(root, 28, 1, 0, true)));
     }
 
     @Test
     void emptyFolderIsAnError() throws Exception {
-        String expected = root + ": no images (PNG, JPEG or BMP files) and no class sub-folders; put the images in it, "
-                + "sorted into one sub-folder per class";
+        String expected = root + ": no images (PNG, JPEG, WebP, TIFF, BMP or GIF files) and no class sub-folders; "
+                + "put the images in it, sorted into one sub-folder per class";
         assertEquals(expected, error(folder(root, 28, 1, 0, false)));
         Files.writeString(root.resolve("readme.txt"), "only text");
         image(root.resolve(".hidden.png"), 8, 8, BufferedImage.TYPE_INT_RGB, Color.RED);
@@ -213,8 +215,8 @@ class FolderSourceTest {
         image(root.resolve("cat/0.png"), 28, 28, BufferedImage.TYPE_INT_RGB, Color.RED);
         Files.createDirectories(root.resolve("dog"));
         Files.writeString(root.resolve("dog/list.csv"), "a,b");
-        assertEquals(root.resolve("dog") + ": class folder has no images (PNG, JPEG or BMP files); add some or remove "
-                + "the folder", error(folder(root, 28, 1, 0, false)));
+        assertEquals(root.resolve("dog") + ": class folder has no images (PNG, JPEG, WebP, TIFF, BMP or GIF files); "
+                + "add some or remove the folder", error(folder(root, 28, 1, 0, false)));
     }
 
     @Test

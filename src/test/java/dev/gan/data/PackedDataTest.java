@@ -218,8 +218,8 @@ class PackedDataTest {
         Path zip = tmp.resolve("imgs.zip");
         zip(images, zip);
         Path cfg = TestRuns.tinyConfig(tmp, "z", "  format: folder\n  path: " + zip + "\n  channels: 3\n", "");
-        assertEquals(zip + "!b/broken.png: not a readable image (no PNG, JPEG or BMP decoder recognises its content); "
-                + "fix or remove the file, or set data.skip_bad_files: true to skip such files",
+        assertEquals(zip + "!b/broken.png: not a readable image (no PNG, JPEG, WebP, TIFF, BMP or GIF decoder "
+                + "recognises its content); fix or remove the file, or set data.skip_bad_files: true to skip such files",
                 error("train", "--config", cfg.toString()));
         assertTrue(Files.notExists(tmp.resolve("runs")), "a failed pack leaves no cache folder");
 

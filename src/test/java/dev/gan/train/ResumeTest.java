@@ -62,6 +62,23 @@ class ResumeTest {
         }));
     }
 
+    /**
+     * With data.mirror on 32 images: 64 with the flips, 4 batches an epoch, so the 6 steps cross into a second epoch
+     * after the resume at step 3, and the resumed part must draw the same flips in the same order.
+     */
+    @Test
+    void resumedMirroredRunMatchesStraightRun() throws Exception {
+        resumeMatchesStraightRun("data.mirror=true", "data.limit=32");
+        for (String run : new String[]{"straight-001", "split-001"}) {
+            String log = java.nio.file.Files.readString(tmp.resolve("runs/" + run + "/log.txt"));
+            assertTrue(log.contains("data: 64 images 1x28x28 from data/fashion-mnist/t10k-images-idx3-ubyte.gz, "
+                    + "10 classes, x2 mirrored (32 images and their x-flips)"), log);
+            assertTrue(log.contains("training: 6 steps of batch 16 (1.5 epochs of 4 batches)"), log);
+            assertTrue(java.nio.file.Files.readString(tmp.resolve("runs/" + run + "/config.yaml"))
+                    .contains("  mirror: true"));
+        }
+    }
+
     private Checkpoints.Checkpoint[] resumeMatchesStraightRun(String... sets) throws Exception {
         java.util.List<String> flags = new java.util.ArrayList<>();
         for (String set : sets) flags.addAll(java.util.List.of("--set", set));

@@ -94,7 +94,7 @@ final class BatchNormStage implements Stage {
         momentsArgs.setInputArray(0, input);
         momentsArgs.setOutputArray(0, m);
         momentsArgs.setOutputArray(1, v);
-        Nd4j.exec(momentsOp, momentsArgs);
+        ContextOp.exec(momentsOp, momentsArgs);
         INDArray y = output.of(input.shape());
         forwardArgs.setInputArray(0, input);
         forwardArgs.setInputArray(1, m);
@@ -102,7 +102,7 @@ final class BatchNormStage implements Stage {
         forwardArgs.setInputArray(3, gamma);
         forwardArgs.setInputArray(4, beta);
         forwardArgs.setOutputArray(0, y);
-        Nd4j.exec(forwardOp, forwardArgs);
+        ContextOp.exec(forwardOp, forwardArgs);
         return y.reshape(shape);
     }
 
@@ -121,7 +121,7 @@ final class BatchNormStage implements Stage {
         backwardArgs.setOutputArray(2, varianceGrad.of(channels));
         backwardArgs.setOutputArray(3, gammaGrad);
         backwardArgs.setOutputArray(4, betaGrad);
-        Nd4j.exec(backwardOp, backwardArgs);
+        ContextOp.exec(backwardOp, backwardArgs);
         runningStatistics(m, v);
         return gx.reshape(shape);
     }

@@ -72,7 +72,7 @@ final class ConvStage implements Stage {
         forwardArgs.setInputArray(1, weights);
         if (bias != null) forwardArgs.setInputArray(2, bias);
         forwardArgs.setOutputArray(0, z);
-        Nd4j.exec(forwardOp, forwardArgs);
+        ContextOp.exec(forwardOp, forwardArgs);
         return activation.forward(z);
     }
 
@@ -88,7 +88,7 @@ final class ConvStage implements Stage {
         backwardArgs.setOutputArray(0, gx);
         backwardArgs.setOutputArray(1, weightGrad);
         if (bias != null) backwardArgs.setOutputArray(2, biasGrad);
-        Nd4j.exec(backwardOp, backwardArgs);
+        ContextOp.exec(backwardOp, backwardArgs);
         return gx;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gan.step.fast;
 
+import dev.gan.step.FrozenBlocks;
 import dev.gan.step.SpectralNorm;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -45,13 +46,15 @@ final class FastNet {
     /** The whole gradient view, as the updater expects it: the flat array (not a copy) plus a view per parameter. */
     private final Gradient gradient;
     private final SpectralNorm norm;
+    private final FrozenBlocks frozen;
 
     FastNet(NetCompiler.Plan plan) {
-        this(plan, SpectralNorm.off());
+        this(plan, SpectralNorm.off(), FrozenBlocks.NONE);
     }
 
-    FastNet(NetCompiler.Plan plan, SpectralNorm norm) {
+    FastNet(NetCompiler.Plan plan, SpectralNorm norm, FrozenBlocks frozen) {
         this.norm = norm;
+        this.frozen = frozen;
         this.graph = plan.graph();
         this.chainInput = plan.chainInput();
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -132,10 +135,11 @@ final class FastNet {
     /**
      * One step of the graph's own updater on the gradient view, as DL4J's fit does it: the updater divides the
      * minibatch sums by the batch size (not the BatchNorm running statistics), then params -= update, then the
-     * iteration count moves on (Adam's bias correction and any schedule read it).
+     * iteration count moves on (Adam's bias correction and any schedule read it). Frozen blocks' updates are 0.
      */
     void update(int batchSize) {
         graph.getUpdater().update(gradient, graph.getIterationCount(), graph.getEpochCount(), batchSize, NO_WORKSPACES);
+        frozen.holdUpdates();
         graph.params().subi(gradient.gradient());
         BaseOptimizer.incrementIterationCount(graph, 1);
     }

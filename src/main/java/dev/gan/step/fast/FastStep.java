@@ -5,6 +5,7 @@ import dev.gan.model.ExternalGradientLoss;
 import dev.gan.model.GanShape;
 import dev.gan.model.Labels;
 import dev.gan.step.DiffAugment;
+import dev.gan.step.FrozenBlocks;
 import dev.gan.step.Objective;
 import dev.gan.step.R1Penalty;
 import dev.gan.step.SpectralNorm;
@@ -45,6 +46,12 @@ public final class FastStep implements TrainingStep {
     /** Checks both graphs before it touches either; throws when the fast engine does not cover one of them. */
     public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective, DiffAugment augment,
                     SpectralNorm gNorm, SpectralNorm dNorm) throws NotCovered {
+        this(g, d, shape, objective, augment, gNorm, dNorm, FrozenBlocks.NONE);
+    }
+
+    /** With D's first blocks frozen (training.freeze_d). */
+    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective, DiffAugment augment,
+                    SpectralNorm gNorm, SpectralNorm dNorm, FrozenBlocks dFrozen) throws NotCovered {
         this.augment = augment;
         NetCompiler.Plan gPlan = GraphCompiler.plan(g, "generator", ExternalGradientLoss.class);
         NetCompiler.Plan dPlan = GraphCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
@@ -53,8 +60,8 @@ public final class FastStep implements TrainingStep {
             String image = d.getConfiguration().getNetworkInputs().get(0);
             throw new NotCovered("discriminator", image, "an input that does not lead the chain of layers");
         }
-        this.g = new FastNet(gPlan, gNorm);
-        this.d = new FastNet(dPlan, dNorm);
+        this.g = new FastNet(gPlan, gNorm, FrozenBlocks.NONE);
+        this.d = new FastNet(dPlan, dNorm, dFrozen);
         this.shape = shape;
         this.objective = objective;
         this.loss = new LogitLoss(objective.loss());

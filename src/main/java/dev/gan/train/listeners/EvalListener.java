@@ -1,6 +1,7 @@
 package dev.gan.train.listeners;
 
 import dev.gan.UserException;
+import dev.gan.data.Mirrored;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.Evaluation;
 import dev.gan.eval.Scores;
@@ -48,8 +49,9 @@ public final class EvalListener implements TrainingListener {
                     + c.info().size() + "x" + c.info().size() + " images but this run makes " + run.shape().channels()
                     + "x" + run.shape().size() + "x" + run.shape().size() + "; train one on this data");
         }
-        evaluation = new Evaluation(c.classifier(), Subsets.draw(run.data(), run.config().training().evalSamples(),
-                run.config().seed()));
+        // the images as they are, not their flips (data.mirror): runs with and without it are scored alike
+        evaluation = new Evaluation(c.classifier(), Subsets.draw(Mirrored.unflipped(run.data()),
+                run.config().training().evalSamples(), run.config().seed()));
         double[] earlier = MetricsLog.read(run.dir().file(RunDirectory.METRICS)).get("fid");
         if (earlier != null) {
             for (double f : earlier) if (Double.isFinite(f)) bestFid = Math.min(bestFid, f);
