@@ -1,15 +1,6 @@
 package dev.gan.cli;
 
-import dev.gan.UserException;
-import dev.gan.config.ConfigLoader;
-import dev.gan.config.ExperimentConfig;
-import dev.gan.data.Datasets;
-import dev.gan.eval.ClassifierFile;
-import dev.gan.eval.EvalReport;
 import dev.gan.eval.GanEval;
-import dev.gan.eval.ShippedClassifiers;
-import dev.gan.io.AtomicFiles;
-import dev.gan.io.Checkpoints;
 import dev.gan.system.Backend;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,9 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code gan eval}: FID, KID, IS, precision/recall, coverage (and for CGANs conditional accuracy and CAS). */
@@ -85,61 +74,16 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (samples < 10) throw new ParameterException(spec.commandLine(), "gan eval: --samples must be >= 10 (got " + samples + ")");
         Backend.init();
-        EvalReport report;
-        Path json;
-        if (what.checkpoint != null) {
-            Path file = Checkpoints.resolve(what.checkpoint);
-            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file));
-            report = GanEval.checkpoint(file, c, samples, seed, !noCas, raw, reference);
-            Path parent = file.toAbsolutePath().getParent();
-            String suffix = (raw ? "-raw" : "") + referenceSuffix() + ".json";
-            json = out != null ? out : parent.getFileName().toString().equals("checkpoints")
-                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
-                    : Path.of("eval" + suffix);
-        } else {
-            if (classifier == null) {
-                throw new ParameterException(spec.commandLine(), "gan eval: --images needs --classifier FILE.zip "
-                        + "(train one with gan classifier train --config FILE)");
-            }
-            ClassifierFile.Loaded c = ClassifierFile.load(classifier);
-            if (!Files.exists(what.images)) throw new UserException(what.images + ": no such image file or folder");
-            report = GanEval.images(Datasets.load(Datasets.reading(what.images, c.info().referenceData())), c, samples,
-                    seed, reference);
-            json = out != null ? out : Path.of("eval" + referenceSuffix() + ".json");
+        if (what.checkpoint == null && classifier == null) {
+            throw new ParameterException(spec.commandLine(), "gan eval: --images needs --classifier FILE.zip "
+                    + "(train one with gan classifier train --config FILE)");
         }
-        report.lines().forEach(root.out::println);
-        AtomicFiles.writeString(json, report.toJsonText());
-        root.out.println("wrote " + json);
+        try {
+            GanEval.run(new GanEval.Request(what.checkpoint, what.images, reference, classifier, samples, seed, !noCas,
+                    raw, out), root.out);
+        } catch (GanEval.NoClassifier e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         return Gan.OK;
-    }
-
-    /**
-     * Scores against held-out images go to their own file, so that they and the training-data scores of the same
-     * checkpoint do not overwrite each other.
-     */
-    private String referenceSuffix() {
-        if (reference == null) return "";
-        Path name = reference.toAbsolutePath().normalize().getFileName();
-        return "-ref-" + (name == null ? "root" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-
-    /**
-     * --classifier, else the checkpoint config's training.eval_classifier, else a shipped classifier made for the
-     * run's data (said on the console: the choice decides which numbers the scores can be compared with).
-     */
-    private Path classifierFor(Path checkpoint) {
-        if (classifier != null) return classifier;
-        ExperimentConfig cfg = ConfigLoader.fromYaml(Checkpoints.read(checkpoint, false).configYaml(),
-                checkpoint + "!config.yaml", List.of());
-        String configured = cfg.training().evalClassifier();
-        if (configured != null && !configured.isBlank()) return Path.of(configured);
-        var data = Datasets.load(cfg.data());
-        Path shipped = ShippedClassifiers.matching(data).orElseThrow(() ->
-                new ParameterException(spec.commandLine(), "gan eval: give --classifier FILE.zip (the run sets no "
-                        + "training.eval_classifier, and no classifier in " + ShippedClassifiers.DIR + "/ was made "
-                        + "for its data); train one with gan classifier train --config FILE"));
-        root.out.println("classifier: " + shipped + ", shipped for this run's data (" + data.source()
-                + "); --classifier chooses another");
-        return shipped;
     }
 }

@@ -9,9 +9,11 @@ import dev.gan.data.ImageSet;
 import dev.gan.data.TrainingData;
 import dev.gan.generate.EvalSamples;
 import dev.gan.generate.SamplingGenerator;
+import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
 import dev.gan.model.GanShape;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +30,93 @@ public final class GanEval {
     static final int BATCH = 250;
 
     private GanEval() {
+    }
+
+    /**
+     * What {@code gan eval} is asked.
+     *
+     * @param checkpoint a checkpoint file or run directory to score, or null for {@code images}
+     * @param images     images to score instead (an IDX file, a folder or zip, a packed file), or null
+     * @param reference  held-out real images to compare with (--reference), or null for the default reference
+     * @param classifier the domain classifier, or null: the checkpoint config's, else a shipped one for its data
+     * @param samples    images to score, and real images to compare with
+     * @param seed       seed of the sample noise and of the reference draw
+     * @param cas        CGAN: also CAS
+     * @param raw        score the trained generator, not the EMA generator
+     * @param out        the JSON file, or null for the default name
+     */
+    public record Request(Path checkpoint, Path images, Path reference, Path classifier, int samples, long seed,
+                          boolean cas, boolean raw, Path out) {
+    }
+
+    /**
+     * A checkpoint's run names no classifier and none is shipped for its data: the message asks for
+     * {@code --classifier}, so the command line reports it as the usage error it is.
+     */
+    public static final class NoClassifier extends UserException {
+        NoClassifier(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * {@code gan eval}: scores what {@code r} asks for, prints the scores to {@code console} and writes them with
+     * their protocol as JSON; returns the JSON file.
+     */
+    public static Path run(Request r, PrintStream console) {
+        EvalReport report;
+        Path json;
+        if (r.checkpoint() != null) {
+            Path file = Checkpoints.resolve(r.checkpoint());
+            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
+            report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
+            Path parent = file.toAbsolutePath().getParent();
+            String suffix = (r.raw() ? "-raw" : "") + referenceSuffix(r.reference()) + ".json";
+            json = r.out() != null ? r.out() : parent.getFileName().toString().equals("checkpoints")
+                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
+                    : Path.of("eval" + suffix);
+        } else {
+            ClassifierFile.Loaded c = ClassifierFile.load(r.classifier());
+            if (!Files.exists(r.images())) throw new UserException(r.images() + ": no such image file or folder");
+            // read as the classifier's reference data is: resized to its input as training data would be
+            report = images(Datasets.load(Datasets.reading(r.images(), c.info().referenceData())), c, r.samples(),
+                    r.seed(), r.reference());
+            json = r.out() != null ? r.out() : Path.of("eval" + referenceSuffix(r.reference()) + ".json");
+        }
+        report.lines().forEach(console::println);
+        AtomicFiles.writeString(json, report.toJsonText());
+        console.println("wrote " + json);
+        return json;
+    }
+
+    /**
+     * Scores against held-out images go to their own file, so that they and the training-data scores of the same
+     * checkpoint do not overwrite each other.
+     */
+    private static String referenceSuffix(Path reference) {
+        if (reference == null) return "";
+        Path name = reference.toAbsolutePath().normalize().getFileName();
+        return "-ref-" + (name == null ? "root" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+
+    /**
+     * {@code given}, else the checkpoint config's training.eval_classifier, else a shipped classifier made for the
+     * run's data (said on the console: the choice decides which numbers the scores can be compared with).
+     */
+    private static Path classifierFor(Path checkpoint, Path given, PrintStream console) {
+        if (given != null) return given;
+        ExperimentConfig cfg = ConfigLoader.fromYaml(Checkpoints.read(checkpoint, false).configYaml(),
+                checkpoint + "!config.yaml", List.of());
+        String configured = cfg.training().evalClassifier();
+        if (configured != null && !configured.isBlank()) return Path.of(configured);
+        var data = Datasets.load(cfg.data());
+        Path shipped = ShippedClassifiers.matching(data).orElseThrow(() ->
+                new NoClassifier("gan eval: give --classifier FILE.zip (the run sets no "
+                        + "training.eval_classifier, and no classifier in " + ShippedClassifiers.DIR + "/ was made "
+                        + "for its data); train one with gan classifier train --config FILE"));
+        console.println("classifier: " + shipped + ", shipped for this run's data (" + data.source()
+                + "); --classifier chooses another");
+        return shipped;
     }
 
     /**
