@@ -4,6 +4,7 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
+import dev.gan.step.AugmentProbability;
 import dev.gan.step.StepTimes;
 import dev.gan.system.Backend;
 
@@ -63,7 +64,8 @@ public final class Benchmark {
         }
         try (RunLog log = new RunLog(tmp.resolve("log.txt"), new PrintStream(OutputStream.nullOutputStream()))) {
             TrainingRun run = new TrainingRun(cfg, "", setup.shape(), data.classNames(), nets.generator(), nets.discriminator(),
-                    nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0);
+                    nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0, AugmentProbability.of(cfg.training()),
+                    setup.objective());
             StepTimes times = phases ? new StepTimes() : null;
             Trainer trainer = new Trainer(run, List.of(), times);
             double startup = Double.NaN;

@@ -41,13 +41,13 @@ public final class Engines {
 
     /**
      * The step for these networks under {@code cfg}'s training.engine; a user error if fast cannot run them. Both
-     * engines take the same objective (training.loss, R1), the same spectral norm and EMA ({@code s}) and the same
-     * augmentation, whose probability is {@code p} (the run's, which adaptive augmentation moves and checkpoints save).
+     * engines take the run's {@code objective} (training.loss, R1: the one its listeners read), the same spectral norm
+     * and EMA ({@code s}) and the same augmentation, whose probability is {@code p} (the run's, which adaptive
+     * augmentation moves and checkpoints save).
      */
     public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d,
-                                  Stabilisers s, AugmentProbability p) {
+                                  Stabilisers s, AugmentProbability p, Objective objective) {
         String engine = cfg.training().engine();
-        Objective objective = Objective.of(cfg.training());
         DiffAugment augment = DiffAugment.of(cfg.training().augment(), p);
         FrozenBlocks frozen = FrozenBlocks.of(d, cfg.training().freezeD());
         s.discriminatorNorm().hold(frozen.layers());

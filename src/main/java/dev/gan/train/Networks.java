@@ -5,6 +5,7 @@ import dev.gan.io.Checkpoints;
 import dev.gan.model.GanModels;
 import dev.gan.model.GanShape;
 import dev.gan.step.AugmentProbability;
+import dev.gan.step.Objective;
 import dev.gan.step.Stabilisers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -24,13 +25,16 @@ public record Networks(ComputationGraph generator, ComputationGraph discriminato
                 ck.discriminator(), ck.extras().spectralNorm(), ck.extras().generatorEma(), ck.file().toString()));
     }
 
-    /** The training step for these networks under {@code cfg}'s training.engine, from step 0. */
+    /** The training step for these networks under {@code cfg}'s training.engine, from step 0, outside a run. */
     public Engines.Selected engine(ExperimentConfig cfg, GanShape shape) {
-        return engine(cfg, shape, AugmentProbability.of(cfg.training()));
+        return engine(cfg, shape, Objective.of(cfg.training()), AugmentProbability.of(cfg.training()));
     }
 
-    /** The training step, with the augmentation probability {@code p} (adaptive augmentation moves it). */
-    public Engines.Selected engine(ExperimentConfig cfg, GanShape shape, AugmentProbability p) {
-        return Engines.create(cfg, shape, generator, discriminator, stabilisers, p);
+    /**
+     * The training step for {@code objective} (the run's), with the augmentation probability {@code p} (adaptive
+     * augmentation moves it).
+     */
+    public Engines.Selected engine(ExperimentConfig cfg, GanShape shape, Objective objective, AugmentProbability p) {
+        return Engines.create(cfg, shape, generator, discriminator, stabilisers, p, objective);
     }
 }

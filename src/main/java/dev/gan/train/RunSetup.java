@@ -7,6 +7,8 @@ import dev.gan.data.FolderSource;
 import dev.gan.data.ImageSet;
 import dev.gan.data.TrainingData;
 import dev.gan.model.GanShape;
+import dev.gan.step.AugmentProbability;
+import dev.gan.step.Objective;
 import dev.gan.system.Backend;
 
 import java.io.PrintStream;
@@ -16,17 +18,28 @@ import java.util.Locale;
 
 /**
  * What a config trains, set up the same way for {@code gan train}, {@code gan bench} and {@code gan train --dry-run}:
- * the data, the networks' shape checked against it (CGAN classes), and the two networks.
+ * the data, the networks' shape checked against it (CGAN classes), the two networks and what the step optimises.
  *
- * @param data  the images the run trains on
- * @param shape what the networks look like for this config and data
- * @param nets  new, untrained networks of that shape
+ * @param data      the images the run trains on
+ * @param shape     what the networks look like for this config and data
+ * @param nets      the networks: new, or a checkpoint's
+ * @param objective training.loss, label smoothing and R1, read once: the engine and the run's listeners share it
  */
-public record RunSetup(ImageSet data, GanShape shape, Networks nets) {
+public record RunSetup(ImageSet data, GanShape shape, Networks nets, Objective objective) {
     /** The config's networks for {@code data}, after its checks. */
     public static RunSetup of(ExperimentConfig cfg, ImageSet data) {
         GanShape shape = shapeFor(cfg, data);
-        return new RunSetup(data, shape, Networks.build(cfg, shape));
+        return of(cfg, data, shape, Networks.build(cfg, shape));
+    }
+
+    /** Given networks of {@code shape} (a resumed run's), trained under {@code cfg}. */
+    public static RunSetup of(ExperimentConfig cfg, ImageSet data, GanShape shape, Networks nets) {
+        return new RunSetup(data, shape, nets, Objective.of(cfg.training()));
+    }
+
+    /** The step that trains these networks for this objective, with augmentation probability {@code p}. */
+    public Engines.Selected engine(ExperimentConfig cfg, AugmentProbability p) {
+        return nets.engine(cfg, shape, objective, p);
     }
 
     /** {@code gan train --dry-run}: the resolved config, the data, both network summaries and the engine. */

@@ -53,7 +53,7 @@ public final class TrainSession {
         RunSetup setup = RunSetup.of(cfg, TrainingData.load(cfg, options.console()));
         // before the run directory: training.engine fast on a model it does not cover is a config error
         AugmentProbability augment = AugmentProbability.of(cfg.training());
-        Engines.Selected engine = setup.nets().engine(cfg, setup.shape(), augment);
+        Engines.Selected engine = setup.engine(cfg, augment);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
         return run(cfg, dir, setup, engine, 0, 0, 0, augment, options);
     }
@@ -64,7 +64,7 @@ public final class TrainSession {
         Backend.init();
         RunSetup setup = RunSetup.of(cfg, TrainingData.load(cfg, options.console()));
         AugmentProbability augment = AugmentProbability.of(cfg.training());
-        return run(cfg, dir, setup, setup.nets().engine(cfg, setup.shape(), augment), 0, 0, 0, augment, options);
+        return run(cfg, dir, setup, setup.engine(cfg, augment), 0, 0, 0, augment, options);
     }
 
     /**
@@ -126,13 +126,13 @@ public final class TrainSession {
         CheckpointState.Augment a = st.augment();
         AugmentProbability augment = a == null ? AugmentProbability.of(cfg.training())
                 : AugmentProbability.resume(cfg.training(), a.p(), a.signSum(), a.count());
-        Engines.Selected engine = nets.engine(cfg, shape, augment);
+        RunSetup setup = RunSetup.of(cfg, data, shape, nets);
+        Engines.Selected engine = setup.engine(cfg, augment);
         Path parent = file.toAbsolutePath().getParent();
         RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
                 ? new RunDirectory(parent.getParent())
                 : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, new RunSetup(data, shape, nets), engine, st.step(), st.epoch(), st.batchesDrawn(), augment,
-                options);
+        return run(cfg, dir, setup, engine, st.step(), st.epoch(), st.batchesDrawn(), augment, options);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, RunSetup setup, Engines.Selected engine, long step,
@@ -153,7 +153,7 @@ public final class TrainSession {
                 shape.channels(), shape.size(), shape.size()));
         try (RunLog log = new RunLog(dir.file(RunDirectory.LOG), options.console())) {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
-                    nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn, augment);
+                    nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn, augment, setup.objective());
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
             log.info(RunLines.data(data));
             if (!data.skippedFiles().isEmpty()) {

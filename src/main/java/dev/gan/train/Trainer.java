@@ -23,7 +23,7 @@ public final class Trainer {
     /** A trainer with the engine the run's training.engine selects. */
     public Trainer(TrainingRun run, List<TrainingListener> listeners, StepTimes times) {
         this(run, Engines.create(run.config(), run.shape(), run.generator(), run.discriminator(), run.stabilisers(),
-                run.augment()).step(),
+                run.augment(), run.objective()).step(),
                 listeners, times);
     }
 

@@ -53,8 +53,17 @@ public final class TrainingRun {
     TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
                 ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
                 RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn, AugmentProbability augment) {
+        this(config, configYaml, shape, classNames, generator, discriminator, stabilisers, data, dir, log, step, epoch,
+                batchesDrawn, augment, Objective.of(config.training()));
+    }
+
+    /** A run whose step optimises {@code objective} (its engine's: {@link RunSetup#objective()}). */
+    TrainingRun(ExperimentConfig config, String configYaml, GanShape shape, List<String> classNames,
+                ComputationGraph generator, ComputationGraph discriminator, Stabilisers stabilisers, ImageSet data,
+                RunDirectory dir, RunLog log, long step, long epoch, long batchesDrawn, AugmentProbability augment,
+                Objective objective) {
         this.augment = augment;
-        this.objective = Objective.of(config.training());
+        this.objective = objective;
         this.config = config;
         this.configYaml = configYaml;
         this.shape = shape;
