@@ -9,6 +9,7 @@ import dev.gan.data.PackedHeader;
 import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
 import dev.gan.data.Split;
+import dev.gan.sample.SeedList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ final class DataCommand {
         @Parameters(index = "0", paramLabel = "SRC", description = "A folder, a .zip of images, or an IDX image file.")
         Path source;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The packed file to write.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The packed file to write.")
         Path out;
 
         @Option(names = "--size", paramLabel = "N", description = "Side of the square images to store: they are "
@@ -66,14 +67,14 @@ final class DataCommand {
                 + "instead of stopping.")
         boolean skipBadFiles;
 
-        @Option(names = "--overwrite", description = "Replace FILE if it exists.")
-        boolean overwrite;
+        @Mixin
+        Overwrite overwrite;
 
         @Override
         public Integer call() {
             Gan root = data.root;
             DataConfig cfg = DataPack.sourceConfig(source, size, channels, limit, labels, classNames, skipBadFiles);
-            Packer.requireNew(out, overwrite);
+            Packer.requireNew(out, overwrite.overwrite);
             long t0 = System.nanoTime();
             Packer.Packed p = Packer.pack(cfg, out, new PackProgress(root.out, root.terminal()));
             double s = (System.nanoTime() - t0) / 1e9;
@@ -97,24 +98,41 @@ final class DataCommand {
         @ParentCommand
         DataCommand data;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "A packed file from gan data pack.")
+        @Parameters(index = "0", paramLabel = "FILE", description = "A packed file from gan data pack (a dataset "
+                + "is an operand of gan data, as in pack and split; runs are --checkpoint elsewhere).")
         Path file;
 
         @Option(names = "--verify", description = "Read all the data and check it against the header's SHA-256.")
         boolean verify;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         public Integer call() {
             Gan root = data.root;
             PackedHeader h = PackedFile.header(file);
-            DataPack.describe(file, h).forEach(root.out::println);
+            if (!json.json) DataPack.describe(file, h).forEach(root.out::println);
             if (verify) {
                 String actual = PackedFile.digest(file, h, null);
                 if (!actual.equals(h.sha256())) {
                     throw new UserException(file + ": corrupt: the SHA-256 of its data is " + actual + " but its header "
                             + "records " + h.sha256() + "; pack it again with gan data pack");
                 }
-                root.out.println("verified: the data matches the header's SHA-256");
+                json.console(root).println("verified: the data matches the header's SHA-256");
+            }
+            if (json.json) {
+                var o = JsonOutput.object();
+                o.put("file", file.toString());
+                o.put("file_bytes", h.fileBytes());
+                o.set("header", DataPack.headerJson(h));
+                if (h.labelled()) {
+                    var counts = o.putObject("class_counts");
+                    int[] c = DataPack.classCounts(file, h);
+                    for (int k = 0; k < c.length; k++) counts.put(h.classNames().get(k), c[k]);
+                }
+                if (verify) o.put("verified", true);
+                JsonOutput.print(root, o);
             }
             return Gan.OK;
         }
@@ -161,19 +179,19 @@ final class DataCommand {
                 description = "Images to hold out: N in all (shared among classes by size) or P%% of each class.")
         String heldout;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
         Path out;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--seed", paramLabel = "N", defaultValue = SeedList.DEFAULT_TEXT,
                 description = "Seed of the choice (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--overwrite", description = "Replace DIR's train/ and heldout/ if DIR exists.")
-        boolean overwrite;
+        @Mixin
+        Overwrite overwrite;
 
         @Override
         public Integer call() {
-            Split.Result r = Split.write(source, heldout, seed, out, overwrite);
+            Split.Result r = Split.write(source, heldout, seed, out, overwrite.overwrite);
             data.root.out.printf(Locale.ROOT, "split %,d images of %s%s: %,d into %s, %,d into %s (seed %d)%n",
                     r.trainTotal() + r.heldOutTotal(), source, r.classes().isEmpty() ? ""
                             : " (" + r.classes().size() + " classes)", r.trainTotal(), out.resolve("train"),
