@@ -9,6 +9,7 @@ import dev.gan.data.PackedHeader;
 import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
 import dev.gan.data.Split;
+import dev.gan.data.TrainingData;
 import dev.gan.sample.SeedList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,9 +99,16 @@ final class DataCommand {
         @ParentCommand
         DataCommand data;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "A packed file from gan data pack (a dataset "
-                + "is an operand of gan data, as in pack and split; runs are --checkpoint elsewhere).")
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "A packed file from gan data "
+                + "pack (a dataset is the operand of gan data, as in pack and split).")
         Path file;
+
+        @Option(names = "--checkpoint", paramLabel = CheckpointOption.LABEL, description = "Instead of FILE: the "
+                + "packed file a run trains on (its data.path, or the cache a folder was packed into).")
+        Path checkpoint;
 
         @Option(names = "--verify", description = "Read all the data and check it against the header's SHA-256.")
         boolean verify;
@@ -111,6 +119,12 @@ final class DataCommand {
         @Override
         public Integer call() {
             Gan root = data.root;
+            if ((file == null) == (checkpoint == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "gan data info: give a packed "
+                        + "FILE or --checkpoint CKPT|RUN_DIR (the data a run trains on), one of them");
+            }
+            Path file = this.file != null ? this.file : TrainingData.packedFile(runConfig(checkpoint),
+                    checkpoint.toString());
             PackedHeader h = PackedFile.header(file);
             if (!json.json) DataPack.describe(file, h).forEach(root.out::println);
             if (verify) {
@@ -135,6 +149,13 @@ final class DataCommand {
                 JsonOutput.print(root, o);
             }
             return Gan.OK;
+        }
+
+        /** The config a checkpoint was trained with (the one it carries: a run's config.yaml may have been edited). */
+        private static dev.gan.config.ExperimentConfig runConfig(Path checkpointOrRun) {
+            Path file = dev.gan.io.Checkpoints.resolve(checkpointOrRun);
+            String yaml = dev.gan.io.Checkpoints.read(file, false).configYaml();
+            return dev.gan.config.ConfigLoader.fromYaml(yaml, file + "!config.yaml", java.util.List.of());
         }
     }
 

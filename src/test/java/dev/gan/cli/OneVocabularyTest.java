@@ -143,6 +143,29 @@ class OneVocabularyTest {
     }
 
     @Test
+    void dataInfoTakesARunForThePackedFileItTrainsOn() throws Exception {
+        Path packed = tmp.resolve("p.packed");
+        assertEquals(0, gan("data", "pack", "data/fashion-mnist/t10k-images-idx3-ubyte.gz", "--limit", "32", "-o",
+                packed.toString()).exit());
+        Path pcfg = TestRuns.tinyConfig(tmp, "onpacked", "  format: packed\n  path: " + packed + "\n", "");
+        TestRuns.Result t = gan("train", "--config", pcfg.toString());
+        assertEquals(0, t.exit(), t.toString());
+        JsonNode j = stdout(gan("data", "info", "--checkpoint", tmp.resolve("runs/onpacked-001").toString(), "--json"));
+        assertEquals(packed.toString(), j.get("file").asText());
+        assertEquals(32, j.get("header").get("count").asInt());
+
+        TestRuns.Result idx = gan("data", "info", "--checkpoint", run.toString());
+        assertEquals(2, idx.exit(), idx.toString());
+        assertEquals(run + ": trains on idx files (data/fashion-mnist/t10k-images-idx3-ubyte.gz), read as they are; "
+                + "gan data info describes packed files (make one with gan data pack "
+                + "data/fashion-mnist/t10k-images-idx3-ubyte.gz -o FILE.packed)", idx.err().strip());
+        TestRuns.Result neither = gan("data", "info");
+        assertEquals(2, neither.exit());
+        assertTrue(neither.err().startsWith("gan data info: give a packed FILE or --checkpoint CKPT|RUN_DIR"),
+                neither.err());
+    }
+
+    @Test
     void reportTakesACheckpointOrRunDirAndTheOldPositionalWithANotice() {
         TestRuns.Result byFile = gan("report", "--checkpoint", checkpoint.toString());
         assertEquals(0, byFile.exit(), byFile.toString());
