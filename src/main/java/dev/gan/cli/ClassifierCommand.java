@@ -36,7 +36,7 @@ final class ClassifierCommand {
                     "A small CNN on the data section of a training config, saved with its protocol: FILE.zip and "
                             + "FILE.json (dataset fingerprint, test accuracy).",
                     "The test images are never trained on: give the dataset's separate training split with "
-                            + "--train-images/--train-labels, or 20% of the config's data is held out."})
+                            + "--train-images/--train-labels, or 20%% of the config's data is held out."})
     static final class Train implements Callable<Integer> {
         @ParentCommand
         ClassifierCommand parent;

@@ -35,7 +35,7 @@ final class SampleCommand implements Callable<Integer> {
     String grid;
 
     @Option(names = "--samples", paramLabel = "N", description = "N single PNGs (N for each of several --seeds); "
-            + "with --export, the dataset's size (a CGAN's split evenly over the classes). Was --count.")
+            + "with --export, the dataset's size (a CGAN's split evenly over the classes). --count is its deprecated old spelling.")
     Integer samples;
 
     @Option(names = "--count", hidden = true, paramLabel = "N")
@@ -93,7 +93,13 @@ final class SampleCommand implements Callable<Integer> {
         Sampler.Result r = Sampler.run(request, json.console(root), !json.json && root.terminal());
         if (json.json) {
             var o = JsonOutput.object();
-            o.put("mode", request.check().name().toLowerCase(java.util.Locale.ROOT));
+            // the output's name as the user asked for it (--grid, --samples/--seeds, --interpolate, --export)
+            o.put("mode", switch (request.check()) {
+                case GRID -> "grid";
+                case COUNT -> "images";
+                case INTERPOLATE -> "interpolate";
+                case EXPORT -> "export";
+            });
             o.put("written", r.written().toString());
             o.put("images", r.images());
             o.set("seeds", JsonOutput.tree(request.seedsOrDefault()));

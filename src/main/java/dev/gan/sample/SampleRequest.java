@@ -66,7 +66,7 @@ public record SampleRequest(Path checkpoint, String grid, Integer count, Integer
                         + "e.g. --seeds 1,2,3");
             }
         } else if (mode != Mode.COUNT && severalSeeds()) {
-            throw new UserException("--seeds " + joined(seeds) + ": " + (mode == Mode.GRID ? "a grid" : "an export")
+            throw new UserException("--seeds " + brief(seeds) + ": " + (mode == Mode.GRID ? "a grid" : "an export")
                     + " takes one seed; several seeds go with single images (--samples N per seed, 1 by default) "
                     + "or --interpolate");
         }
@@ -125,6 +125,12 @@ public record SampleRequest(Path checkpoint, String grid, Integer count, Integer
             rows = k;
         }
         return new int[]{rows, cols};
+    }
+
+    /** Seeds for a message: all of a few, the ends of a long range. */
+    static String brief(List<Long> seeds) {
+        return seeds.size() <= 8 ? joined(seeds)
+                : seeds.get(0) + ",...," + seeds.get(seeds.size() - 1) + " (" + seeds.size() + " seeds)";
     }
 
     static String joined(List<Long> seeds) {

@@ -70,7 +70,7 @@ class OneVocabularyTest {
         Path out = tmp.resolve("seeds");
         JsonNode j = stdout(gan("sample", "--checkpoint", run.toString(), "--seeds", "0-2,5", "-o", out.toString(),
                 "--json"));
-        assertEquals("count", j.get("mode").asText());
+        assertEquals("images", j.get("mode").asText());
         assertEquals(out.toString(), j.get("written").asText());
         assertEquals(4, j.get("images").asLong());
         assertEquals("[0,1,2,5]", j.get("seeds").toString());
