@@ -3,7 +3,9 @@ package dev.gan.cli;
 import dev.gan.augment.AugmentRequest;
 import dev.gan.augment.Augmentation;
 import dev.gan.system.Backend;
+import dev.gan.sample.SeedList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,9 +24,9 @@ final class AugmentCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT|RUN_DIR",
-            description = "A CGAN (or clustered DCGAN) checkpoint file, or a run directory (its latest checkpoint).")
-    Path checkpoint;
+    /** A CGAN (or clustered DCGAN) checkpoint, or its run directory. */
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--real", required = true, split = ",", paramLabel = "N",
             description = "Real training images per class; several (10,50,100) for one study each.")
@@ -63,7 +65,7 @@ final class AugmentCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--seed", paramLabel = "N", defaultValue = SeedList.DEFAULT_TEXT,
             description = "First seed of the repeats (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -77,20 +79,20 @@ final class AugmentCommand implements Callable<Integer> {
             + "when it was made for the run's data).")
     Path classifier;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR",
             description = "Output folder (default: augment/ in the run directory).")
     Path out;
 
     @Option(names = "--no-cas", description = "Skip the synthetic-only rows (CAS); they do not depend on --real.")
     boolean noCas;
 
-    @Option(names = "--overwrite", description = "Replace the files of an earlier gan augment in the output folder.")
-    boolean overwrite;
+    @Mixin
+    Overwrite overwrite;
 
     @Override
     public Integer call() {
-        AugmentRequest request = new AugmentRequest(checkpoint, real, synthetic, repeats, seed, splitSeed, steps, testCount,
-                trainImages, trainLabels, testImages, testLabels, classifier, out, overwrite, noCas);
+        AugmentRequest request = new AugmentRequest(checkpoint.path, real, synthetic, repeats, seed, splitSeed, steps, testCount,
+                trainImages, trainLabels, testImages, testLabels, classifier, out, overwrite.overwrite, noCas);
         request.check();
         Backend.init();
         Augmentation.run(request, root.out);

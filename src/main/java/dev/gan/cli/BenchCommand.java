@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 /** {@code gan bench}: the training step of a config, timed on random data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the training step of a config on random images (the code path of gan train).",
-                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. threads=.. backend=..",
+                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. threads=.. backend=.. "
+                        + "(with --json: on standard error, and the same numbers as JSON on standard output).",
                 "Benchmark on an idle machine: 2-thread OpenMP code slows many times over when another process "
                         + "takes a core."})
 final class BenchCommand implements Callable<Integer> {
@@ -30,6 +31,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0) {
@@ -37,11 +41,28 @@ final class BenchCommand implements Callable<Integer> {
         }
         ExperimentConfig cfg = config.load();
         boolean verbose = root.args.contains("--verbose");
-        PrintStream perStep = verbose ? root.out : new PrintStream(OutputStream.nullOutputStream());
+        PrintStream console = json.console(root);
+        PrintStream perStep = verbose ? console : new PrintStream(OutputStream.nullOutputStream());
         Benchmark.Result r = Benchmark.run(cfg, config.name(), steps, warmup, verbose, perStep);
-        if (r.phases() != null) root.out.println("phases (mean per step): " + r.phases());
-        root.out.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
-        root.out.println(r.line());
+        if (r.phases() != null) console.println("phases (mean per step): " + r.phases());
+        console.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
+        console.println(r.line());
+        if (json.json) {
+            // the keys of the result line, so that a script can move from one to the other
+            var o = JsonOutput.object();
+            o.put("name", r.name());
+            o.put("median_ms", r.medianMs());
+            o.put("img_s", r.imagesPerSecond());
+            o.put("min_ms", r.minMs());
+            o.put("max_ms", r.maxMs());
+            o.put("peak_rss_mb", r.peakRssMb());
+            o.put("threads", r.threads());
+            o.put("backend", r.backend());
+            o.put("batch_size", r.batchSize());
+            o.put("startup_s", r.startupSeconds());
+            if (r.phases() != null) o.put("phases", r.phases());
+            JsonOutput.print(root, o);
+        }
         return Gan.OK;
     }
 }

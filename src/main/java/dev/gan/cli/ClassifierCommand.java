@@ -3,7 +3,10 @@ package dev.gan.cli;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.DataConfig;
 import dev.gan.config.ExperimentConfig;
+import dev.gan.eval.ClassifierFile;
+import dev.gan.eval.ClassifierInfo;
 import dev.gan.eval.ClassifierTraining;
+import dev.gan.sample.SeedList;
 import dev.gan.system.Backend;
 import dev.gan.system.Version;
 import picocli.CommandLine;
@@ -33,7 +36,7 @@ final class ClassifierCommand {
                     "A small CNN on the data section of a training config, saved with its protocol: FILE.zip and "
                             + "FILE.json (dataset fingerprint, test accuracy).",
                     "The test images are never trained on: give the dataset's separate training split with "
-                            + "--train-images/--train-labels, or 20% of the config's data is held out."})
+                            + "--train-images/--train-labels, or 20%% of the config's data is held out."})
     static final class Train implements Callable<Integer> {
         @ParentCommand
         ClassifierCommand parent;
@@ -59,13 +62,20 @@ final class ClassifierCommand {
                 + "images (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of weights, batch order "
+        @Option(names = "--seed", paramLabel = "N", defaultValue = SeedList.DEFAULT_TEXT, description = "Seed of weights, batch order "
                 + "and hold-out split (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = {"-o", "--out"}, paramLabel = "FILE.zip",
-                description = "Where to save it (default: classifiers/<config name>.zip).")
+                description = "Where to save it (default: classifiers/<config name>.zip); an existing one is refused "
+                        + "without --overwrite.")
         Path out;
+
+        @Mixin
+        Overwrite overwrite;
+
+        @Mixin
+        JsonOutput json;
 
         @Override
         public Integer call() {
@@ -84,8 +94,18 @@ final class ClassifierCommand {
                 split = ConfigLoader.load(config, splitSets).data();
             }
             Path target = out != null ? out : Path.of("classifiers", cfg.name() + ".zip");
+            ClassifierTraining.requireNew(target, overwrite.overwrite);
             Backend.init();
-            ClassifierTraining.train(cfg.data(), split, epochs, seed, target, Version.get(), parent.root.out);
+            Gan root = parent.root;
+            ClassifierInfo info = ClassifierTraining.train(cfg.data(), split, epochs, seed, target, Version.get(),
+                    json.console(root));
+            if (json.json) {
+                var o = JsonOutput.object();
+                o.put("file", target.toString());
+                o.put("info_file", ClassifierFile.infoFile(target).toString());
+                o.set("info", ClassifierFile.JSON.valueToTree(info));
+                JsonOutput.print(root, o);
+            }
             return Gan.OK;
         }
     }

@@ -9,6 +9,8 @@ import dev.gan.data.PackedHeader;
 import dev.gan.data.Packer;
 import dev.gan.data.FolderSource;
 import dev.gan.data.Split;
+import dev.gan.data.TrainingData;
+import dev.gan.sample.SeedList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +43,7 @@ final class DataCommand {
         @Parameters(index = "0", paramLabel = "SRC", description = "A folder, a .zip of images, or an IDX image file.")
         Path source;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The packed file to write.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The packed file to write.")
         Path out;
 
         @Option(names = "--size", paramLabel = "N", description = "Side of the square images to store: they are "
@@ -66,14 +68,14 @@ final class DataCommand {
                 + "instead of stopping.")
         boolean skipBadFiles;
 
-        @Option(names = "--overwrite", description = "Replace FILE if it exists.")
-        boolean overwrite;
+        @Mixin
+        Overwrite overwrite;
 
         @Override
         public Integer call() {
             Gan root = data.root;
             DataConfig cfg = DataPack.sourceConfig(source, size, channels, limit, labels, classNames, skipBadFiles);
-            Packer.requireNew(out, overwrite);
+            Packer.requireNew(out, overwrite.overwrite);
             long t0 = System.nanoTime();
             Packer.Packed p = Packer.pack(cfg, out, new PackProgress(root.out, root.terminal()));
             double s = (System.nanoTime() - t0) / 1e9;
@@ -97,26 +99,63 @@ final class DataCommand {
         @ParentCommand
         DataCommand data;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "A packed file from gan data pack.")
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "A packed file from gan data "
+                + "pack (a dataset is the operand of gan data, as in pack and split).")
         Path file;
+
+        @Option(names = "--checkpoint", paramLabel = CheckpointOption.LABEL, description = "Instead of FILE: the "
+                + "packed file a run trains on (its data.path, or the cache a folder was packed into).")
+        Path checkpoint;
 
         @Option(names = "--verify", description = "Read all the data and check it against the header's SHA-256.")
         boolean verify;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         public Integer call() {
             Gan root = data.root;
+            if ((file == null) == (checkpoint == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "gan data info: give a packed "
+                        + "FILE or --checkpoint CKPT|RUN_DIR (the data a run trains on), one of them");
+            }
+            Path file = this.file != null ? this.file : TrainingData.packedFile(runConfig(checkpoint),
+                    checkpoint.toString());
             PackedHeader h = PackedFile.header(file);
-            DataPack.describe(file, h).forEach(root.out::println);
+            if (!json.json) DataPack.describe(file, h).forEach(root.out::println);
             if (verify) {
                 String actual = PackedFile.digest(file, h, null);
                 if (!actual.equals(h.sha256())) {
                     throw new UserException(file + ": corrupt: the SHA-256 of its data is " + actual + " but its header "
                             + "records " + h.sha256() + "; pack it again with gan data pack");
                 }
-                root.out.println("verified: the data matches the header's SHA-256");
+                json.console(root).println("verified: the data matches the header's SHA-256");
+            }
+            if (json.json) {
+                var o = JsonOutput.object();
+                o.put("file", file.toString());
+                o.put("file_bytes", h.fileBytes());
+                o.set("header", DataPack.headerJson(h));
+                if (h.labelled()) {
+                    var counts = o.putObject("class_counts");
+                    int[] c = DataPack.classCounts(file, h);
+                    for (int k = 0; k < c.length; k++) counts.put(h.classNames().get(k), c[k]);
+                }
+                if (verify) o.put("verified", true);
+                JsonOutput.print(root, o);
             }
             return Gan.OK;
+        }
+
+        /** The config a checkpoint was trained with (the one it carries: a run's config.yaml may have been edited). */
+        private static dev.gan.config.ExperimentConfig runConfig(Path checkpointOrRun) {
+            Path file = dev.gan.io.Checkpoints.resolve(checkpointOrRun);
+            String yaml = dev.gan.io.Checkpoints.read(file, false).configYaml();
+            return dev.gan.config.ConfigLoader.fromYaml(yaml, file + "!config.yaml", java.util.List.of());
         }
     }
 
@@ -161,19 +200,19 @@ final class DataCommand {
                 description = "Images to hold out: N in all (shared among classes by size) or P%% of each class.")
         String heldout;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Where train/ and heldout/ go.")
         Path out;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--seed", paramLabel = "N", defaultValue = SeedList.DEFAULT_TEXT,
                 description = "Seed of the choice (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--overwrite", description = "Replace DIR's train/ and heldout/ if DIR exists.")
-        boolean overwrite;
+        @Mixin
+        Overwrite overwrite;
 
         @Override
         public Integer call() {
-            Split.Result r = Split.write(source, heldout, seed, out, overwrite);
+            Split.Result r = Split.write(source, heldout, seed, out, overwrite.overwrite);
             data.root.out.printf(Locale.ROOT, "split %,d images of %s%s: %,d into %s, %,d into %s (seed %d)%n",
                     r.trainTotal() + r.heldOutTotal(), source, r.classes().isEmpty() ? ""
                             : " (" + r.classes().size() + " classes)", r.trainTotal(), out.resolve("train"),

@@ -1,9 +1,11 @@
 package dev.gan.cli;
 
 import dev.gan.eval.GanEval;
+import dev.gan.sample.SeedList;
 import dev.gan.system.Backend;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -18,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"Score a checkpoint's samples (or any images): FID, KID, IS, precision/recall, coverage.",
                 "Compares with real images through a domain classifier: FID, KID, Inception-style score, k-NN precision/recall, class coverage and entropy; "
                 + "for CGANs also conditional accuracy and CAS. Prints the numbers and writes them with their "
-                + "protocol as JSON. See docs/evaluation.md."})
+                + "protocol as JSON (--json also prints it on standard output). See docs/evaluation.md."})
 final class EvalCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;
@@ -30,8 +32,8 @@ final class EvalCommand implements Callable<Integer> {
     What what;
 
     static final class What {
-        @Option(names = "--checkpoint", paramLabel = "CKPT|RUN_DIR",
-                description = "A checkpoint file, or a run directory (its latest checkpoint).")
+        // not the CheckpointOption mixin: here it is one of two, and picocli's groups take options, not mixins
+        @Option(names = "--checkpoint", paramLabel = CheckpointOption.LABEL, description = CheckpointOption.DESCRIPTION)
         Path checkpoint;
 
         @Option(names = "--images", paramLabel = "DIR|IDX|PACKED",
@@ -54,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Images to score, and real images to compare with (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--seed", paramLabel = "N", defaultValue = SeedList.DEFAULT_TEXT,
             description = "Seed of the sample noise and of the reference draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -67,8 +69,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Where to write the JSON (default: "
             + "<run>/eval/step-NNNNNN.json for a checkpoint in a run, else eval.json; -raw and -ref-NAME are added "
-            + "for --raw and --reference NAME).")
+            + "for --raw and --reference NAME). An existing file is refused without --overwrite.")
     Path out;
+
+    @Mixin
+    Overwrite overwrite;
+
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() {
@@ -79,8 +87,9 @@ final class EvalCommand implements Callable<Integer> {
                     + "(train one with gan classifier train --config FILE)");
         }
         try {
-            GanEval.run(new GanEval.Request(what.checkpoint, what.images, reference, classifier, samples, seed, !noCas,
-                    raw, out), root.out);
+            GanEval.Outcome o = GanEval.run(new GanEval.Request(what.checkpoint, what.images, reference, classifier,
+                    samples, seed, !noCas, raw, out, overwrite.overwrite), json.console(root));
+            if (json.json) JsonOutput.print(root, o.report().toJson());
         } catch (GanEval.NoClassifier e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

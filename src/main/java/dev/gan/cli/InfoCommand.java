@@ -5,7 +5,7 @@ import dev.gan.system.Gpus;
 import dev.gan.system.SystemInfo;
 import dev.gan.system.Version;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
@@ -19,13 +19,14 @@ final class InfoCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;
 
-    @Option(names = "--json", description = "Print the report as JSON (sizes in bytes).")
-    boolean json;
+    /** Sizes in the JSON are in bytes. */
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() {
         SystemInfo info = SystemInfo.gather(Version.get(), Backend.classifierWithoutStarting(), Gpus.discover());
-        if (json) root.out.println(info.json().toPrettyString());
+        if (json.json) root.out.println(info.json().toPrettyString());
         else info.lines().forEach(root.out::println);
         return Gan.OK;
     }

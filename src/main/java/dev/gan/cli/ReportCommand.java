@@ -5,9 +5,14 @@ import dev.gan.experiment.SweepReport;
 import dev.gan.io.RunDirectory;
 import dev.gan.report.RunFacts;
 import dev.gan.report.RunReport;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,24 +20,62 @@ import java.util.concurrent.Callable;
 
 /** {@code gan report}: report.html for a run directory or a sweep folder, from its files (runs of any age). */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write report.html for a run directory or a sweep folder.",
+        description = {"Write report.html for a run (--checkpoint) or a sweep folder (--sweep).",
                 "A run's report: header, interactive loss, D-output and evaluation curves with the health watch's "
                         + "messages, the sample grids on a slider, the resolved config. A sweep's: a sortable table of "
                         + "its runs, their final grids and overlaid curves (and each run's own report). Training and "
-                        + "gan sweep write them as they go; this writes them on demand, also for older runs."})
+                        + "gan sweep write them as they go; this writes them on demand, also for older runs. "
+                        + "report.html is derived from the run's files, so it is always rewritten."})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;
 
-    @Parameters(paramLabel = "RUN_DIR|SWEEP_DIR", description = "A run directory (runs/<name>-NNN) or a sweep folder "
-            + "(sweeps/<name>-NNN).")
-    Path dir;
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(multiplicity = "0..1")
+    Which which;
+
+    static final class Which {
+        @Option(names = "--checkpoint", paramLabel = CheckpointOption.LABEL,
+                description = "A run directory (runs/<name>-NNN), or a checkpoint file of one (its run's report).")
+        Path checkpoint;
+
+        @Option(names = "--sweep", paramLabel = "SWEEP_DIR", description = "A sweep folder (sweeps/<name>-NNN).")
+        Path sweep;
+    }
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", hidden = true,
+            description = "Deprecated spelling of --checkpoint RUN_DIR or --sweep SWEEP_DIR.")
+    Path legacyDir;
 
     @Override
     public Integer call() {
+        Path dir;
+        if (legacyDir != null) {
+            if (which != null) {
+                throw new ParameterException(spec.commandLine(), "gan report: give --checkpoint RUN_DIR or --sweep "
+                        + "SWEEP_DIR, not also a directory " + legacyDir);
+            }
+            boolean sweep = SweepReport.isSweep(legacyDir);
+            Deprecation.notice(spec, "gan report DIR", sweep ? "gan report --sweep " + legacyDir
+                    : "gan report --checkpoint " + legacyDir);
+            dir = legacyDir;
+        } else if (which == null) {
+            throw new ParameterException(spec.commandLine(), "gan report: give --checkpoint CKPT|RUN_DIR (a run) or "
+                    + "--sweep SWEEP_DIR (a sweep folder)");
+        } else if (which.sweep != null) {
+            if (!SweepReport.isSweep(which.sweep)) {
+                throw new UserException(which.sweep + ": not a sweep folder (no sweep.json); give sweeps/<name>-NNN, "
+                        + "or --checkpoint for a run");
+            }
+            dir = which.sweep;
+        } else {
+            dir = runDirOf(which.checkpoint);
+        }
         if (!Files.isDirectory(dir)) {
-            throw new UserException(dir + ": no such directory; give a run directory (runs/<name>-NNN) or a sweep "
-                    + "folder (sweeps/<name>-NNN)");
+            throw new UserException(dir + ": no such directory; give --checkpoint with a run directory "
+                    + "(runs/<name>-NNN) or --sweep with a sweep folder (sweeps/<name>-NNN)");
         }
         if (SweepReport.isSweep(dir)) {
             root.out.println("report: " + SweepReport.write(dir, true));
@@ -40,13 +83,24 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (!Files.exists(dir.resolve(RunDirectory.LOG)) && !Files.exists(dir.resolve(RunDirectory.METRICS))) {
             throw new UserException(dir + ": not a run directory (no " + RunDirectory.LOG + " or "
-                    + RunDirectory.METRICS + ") nor a sweep folder (no sweep.json); give runs/<name>-NNN or "
-                    + "sweeps/<name>-NNN");
+                    + RunDirectory.METRICS + ") nor a sweep folder (no sweep.json); give --checkpoint runs/<name>-NNN "
+                    + "or --sweep sweeps/<name>-NNN");
         }
         RunFacts f = RunFacts.read(dir, null);
         Path file = RunReport.write(dir, f);
         root.out.println("report: " + file + " (" + f.state() + " at step " + f.step()
                 + (f.totalSteps() > 0 ? "/" + f.totalSteps() : "") + ")");
         return Gan.OK;
+    }
+
+    /** A checkpoint file's run directory (runs/x/checkpoints/step-N.zip -> runs/x); a directory as it is. */
+    static Path runDirOf(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint)) return checkpoint;
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        if (parent.getFileName() == null || !parent.getFileName().toString().equals("checkpoints")) {
+            throw new UserException(checkpoint + ": a checkpoint outside a run directory has no run to report on; "
+                    + "give the run directory (runs/<name>-NNN)");
+        }
+        return parent.getParent();
     }
 }

@@ -1,8 +1,10 @@
 package dev.gan.cli;
 
 import dev.gan.experiment.SlurmException;
+import dev.gan.experiment.SweepReport;
 import dev.gan.experiment.Sweeps;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -42,7 +44,8 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--status", paramLabel = "SWEEP_DIR",
             description = "Show where each run of a sweep stands (queued, running, preempted, done, failed, ...) "
-                    + "from Slurm and the run folders, and rewrite its summary.")
+                    + "from Slurm and the run folders, and rewrite its summary. A run directory or checkpoint of the "
+                    + "sweep names it too.")
     Path statusDir;
 
     @Option(names = "--executor", paramLabel = "local|slurm", defaultValue = "local",
@@ -74,21 +77,21 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--new", description = "Start a new sweep folder even if one of this plan exists.")
     boolean fresh;
 
-    @Option(names = "--json", description = "Print the summary as JSON on standard output (progress goes to "
-            + "standard error).")
-    boolean json;
+    /** The summary is the result. */
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() {
         try {
-            Sweeps.Request r = new Sweeps.Request(slurmSets, await, parallel, dryRun, retryFailed, fresh, json,
+            Sweeps.Request r = new Sweeps.Request(slurmSets, await, parallel, dryRun, retryFailed, fresh, json.json,
                     root.out, root.err);
             if (statusDir != null) {
                 if (plan != null || dryRun || fresh || retryFailed || !slurmSets.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "gan sweep: --status SWEEP_DIR goes alone (with "
                             + "--wait or --json); to submit again, give --plan");
                 }
-                return exitCode(Sweeps.status(statusDir, r));
+                return exitCode(Sweeps.status(sweepFolderOf(statusDir), r));
             }
             if (plan == null) {
                 throw new ParameterException(spec.commandLine(), "Missing required option: '--plan=FILE' (or "
@@ -123,6 +126,18 @@ final class SweepCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "gan sweep: " + (await ? "--wait" : "--slurm")
                     + " goes with --executor slurm" + (await ? " or --status SWEEP_DIR" : ""));
         }
+    }
+
+    /**
+     * The sweep folder holding {@code path}: itself, or the sweep of a run directory or checkpoint inside it
+     * (sweeps/x-001/run/checkpoints/step-N.zip), so that what names a run elsewhere names its sweep here.
+     */
+    static Path sweepFolderOf(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        for (int up = 0; up < 4 && p != null; up++, p = p.getParent()) {
+            if (SweepReport.isSweep(p)) return up == 0 ? path : p;
+        }
+        return path; // not in a sweep: Sweeps.status says what is missing
     }
 
     private static int exitCode(boolean allDone) {

@@ -6,6 +6,7 @@ import dev.gan.train.RunSetup;
 import dev.gan.train.TrainSession;
 import dev.gan.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,9 +32,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Experiment config (.yaml, .yml or .json).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a config key, e.g. --set training.g.lr=1e-4 (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    Overrides overrides;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR|CHECKPOINT",
             description = "Continue a run from its latest checkpoint (or the given checkpoint file).")
@@ -67,6 +66,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "gan train: --init-from starts a new run (with --config); "
                     + "--resume continues a run from its own checkpoint, fine-tuned or not");
         }
+        List<String> sets = overrides.sets;
         if (initFrom != null) sets.add("training.init_from=" + initFrom);
         boolean terminal = root.terminal();
         TrainSession.Options options = new TrainSession.Options(root.out, terminal, root.commandLine());

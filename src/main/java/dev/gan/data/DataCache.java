@@ -52,6 +52,13 @@ public final class DataCache {
         }
     }
 
+    /** The cache file a folder's images are (or will be) packed into, without packing (for gan data info). */
+    public static Path fileFor(DataConfig cfg, Path cacheDir) {
+        try (ImageFiles.Listing listing = ImageFiles.list(Path.of(cfg.path()))) {
+            return cacheDir.resolve(name(cfg, listing));
+        }
+    }
+
     /** Packs into the cache; a failed pack leaves no folder it made behind (a bad image is no reason for runs/). */
     private static List<String> pack(DataConfig cfg, ImageFiles.Listing listing, Path file, Path skippedFile,
                                      PrintStream console) throws IOException {

@@ -78,6 +78,19 @@ public final class DataPack {
     }
 
     /** What {@code gan data info} prints: one fact per line. */
+    /** Images of each class of a labelled packed file (read from its labels), in class-name order. */
+    public static int[] classCounts(Path file, PackedHeader h) {
+        int[] counts = new int[h.classNames().size()];
+        ImageSet set = PackedFile.open(file, h.height(), h.channels(), 0);
+        for (int l : set.labels()) counts[l]++;
+        return counts;
+    }
+
+    /** The header as JSON, with the keys the file itself stores (snake_case). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode headerJson(PackedHeader h) {
+        return PackedFile.JSON.valueToTree(h);
+    }
+
     public static List<String> describe(Path file, PackedHeader h) {
         List<String> out = new ArrayList<>();
         out.add("file:     " + file + " (" + bytes(h.fileBytes()) + ")");
@@ -86,9 +99,7 @@ public final class DataPack {
                 + h.labelsOffset() : ""));
         out.add(String.format(Locale.ROOT, "images:   %d of %s (%d bytes each)", h.count(), h.shape(), h.imageBytes()));
         if (h.labelled()) {
-            int[] counts = new int[h.classNames().size()];
-            ImageSet set = PackedFile.open(file, h.height(), h.channels(), 0);
-            for (int l : set.labels()) counts[l]++;
+            int[] counts = classCounts(file, h);
             List<String> parts = new ArrayList<>();
             for (int k = 0; k < counts.length; k++) parts.add(h.classNames().get(k) + " " + counts[k]);
             out.add("classes:  " + counts.length + ": " + String.join(", ", parts));

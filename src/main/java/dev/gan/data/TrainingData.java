@@ -1,5 +1,6 @@
 package dev.gan.data;
 
+import dev.gan.config.DataConfig;
 import dev.gan.config.ExperimentConfig;
 
 import java.io.PrintStream;
@@ -40,5 +41,29 @@ public final class TrainingData {
      */
     public static Path cache(ExperimentConfig cfg) {
         return Path.of(cfg.output().runsDir()).resolve(DataCache.FOLDER);
+    }
+
+    /**
+     * The packed file a run's training data is mapped from: {@code data.path} for {@code packed}, the cache file of a
+     * folder or zip (once training has packed it); IDX files are read as they are and have none.
+     */
+    public static Path packedFile(ExperimentConfig cfg, String run) {
+        DataConfig d = cfg.data();
+        switch (d.format()) {
+            case "packed" -> {
+                return Path.of(d.path());
+            }
+            case "folder" -> {
+                Path file = DataCache.fileFor(d, cache(cfg));
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new dev.gan.UserException(run + ": its images (" + d.path() + ") are not packed yet (no "
+                            + file + "); training packs them on its first step, or pack them with gan data pack");
+                }
+                return file;
+            }
+            default -> throw new dev.gan.UserException(run + ": trains on " + d.format() + " files (" + d.images()
+                    + "), read as they are; gan data info describes packed files (make one with gan data pack "
+                    + d.images() + " -o FILE.packed)");
+        }
     }
 }

@@ -69,6 +69,17 @@ public final class ClassifierTraining {
         return info;
     }
 
+    /** A classifier's files are refused, before any training, unless {@code overwrite}: evaluations name them. */
+    public static void requireNew(Path out, boolean overwrite) {
+        if (overwrite) return;
+        for (Path f : new Path[]{out, ClassifierFile.infoFile(out)}) {
+            if (java.nio.file.Files.exists(f)) {
+                throw new UserException(f + ": already exists; give --overwrite to replace the classifier, or -o/--out "
+                        + "another FILE.zip");
+            }
+        }
+    }
+
     /** The test images of a classifier, rebuilt from its info (CAS scores other classifiers on them). */
     public static ImageSet testSet(ClassifierInfo info) {
         ImageSet ref = Datasets.load(info.referenceData());

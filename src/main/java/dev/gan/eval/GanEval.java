@@ -44,9 +44,14 @@ public final class GanEval {
      * @param cas        CGAN: also CAS
      * @param raw        score the trained generator, not the EMA generator
      * @param out        the JSON file, or null for the default name
+     * @param overwrite  replace the JSON file if it exists (else refused before anything is scored)
      */
     public record Request(Path checkpoint, Path images, Path reference, Path classifier, int samples, long seed,
-                          boolean cas, boolean raw, Path out) {
+                          boolean cas, boolean raw, Path out, boolean overwrite) {
+    }
+
+    /** What {@code gan eval} did: the scores and the JSON file they were written to. */
+    public record Outcome(EvalReport report, Path json) {
     }
 
     /**
@@ -61,32 +66,43 @@ public final class GanEval {
 
     /**
      * {@code gan eval}: scores what {@code r} asks for, prints the scores to {@code console} and writes them with
-     * their protocol as JSON; returns the JSON file.
+     * their protocol as JSON. An existing JSON file is refused before anything is scored, unless {@code overwrite}.
      */
-    public static Path run(Request r, PrintStream console) {
+    public static Outcome run(Request r, PrintStream console) {
         EvalReport report;
         Path json;
         if (r.checkpoint() != null) {
             Path file = Checkpoints.resolve(r.checkpoint());
-            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
-            report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
             Path parent = file.toAbsolutePath().getParent();
             String suffix = (r.raw() ? "-raw" : "") + referenceSuffix(r.reference()) + ".json";
             json = r.out() != null ? r.out() : parent.getFileName().toString().equals("checkpoints")
                     ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
                     : Path.of("eval" + suffix);
+            requireNew(json, r.overwrite());
+            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
+            report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
         } else {
+            json = r.out() != null ? r.out() : Path.of("eval" + referenceSuffix(r.reference()) + ".json");
+            requireNew(json, r.overwrite());
             ClassifierFile.Loaded c = ClassifierFile.load(r.classifier());
             if (!Files.exists(r.images())) throw new UserException(r.images() + ": no such image file or folder");
             // read as the classifier's reference data is: resized to its input as training data would be
             report = images(Datasets.load(Datasets.reading(r.images(), c.info().referenceData())), c, r.samples(),
                     r.seed(), r.reference());
-            json = r.out() != null ? r.out() : Path.of("eval" + referenceSuffix(r.reference()) + ".json");
         }
         report.lines().forEach(console::println);
         AtomicFiles.writeString(json, report.toJsonText());
         console.println("wrote " + json);
-        return json;
+        return new Outcome(report, json);
+    }
+
+    /**
+     * Re-scoring a checkpoint is common, and its earlier scores are results: they are replaced only when asked.
+     */
+    static void requireNew(Path json, boolean overwrite) {
+        if (overwrite || !Files.exists(json)) return;
+        throw new UserException(json + ": already exists (an earlier gan eval); give --overwrite to replace it, or "
+                + "-o/--out another file");
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code --export folder|idx}: a labelled synthetic dataset the trainer reads back, streamed batch by batch so that
- * memory holds one batch whatever the size. Image {@code i} is image {@code i} of the seed (as in {@code --count}),
+ * memory holds one batch whatever the size. Image {@code i} is image {@code i} of the seed (as in {@code --samples}),
  * its class the chosen classes in turn, so an IDX and a folder export with the same seed hold the same images.
  *
  * <ul>

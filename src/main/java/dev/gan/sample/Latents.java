@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Latent vectors for sampling. Image {@code i} of seed {@code s} has the noise vector {@code Noise.normal(s, i)}, a
  * pure function of the two numbers: the images do not depend on the batch size or on how many are asked for, so
- * {@code --count 10} gives the first ten images of {@code --count 1000}, and a grid's first cell is image 0.
+ * {@code --samples 10} gives the first ten images of {@code --samples 1000}, and a grid's first cell is image 0.
  */
 final class Latents {
     private Latents() {

@@ -27,7 +27,7 @@ import java.util.Map;
  * @param imageSize            image side in pixels
  * @param channels             1 grayscale, 3 RGB
  * @param count                images in the export
- * @param perClass             images per class (0 for an unconditional model, or when a --count did not divide evenly
+ * @param perClass             images per class (0 for an unconditional model, or when a --samples did not divide evenly
  *                             over the classes: counts then has each class's number)
  * @param classNames           the checkpoint's classes, index = label (labels in IDX files are these indices)
  * @param counts               images per exported class name (empty for an unconditional model)

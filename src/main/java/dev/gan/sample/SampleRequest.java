@@ -12,9 +12,9 @@ import java.util.List;
  *
  * @param checkpoint  checkpoint file or run directory
  * @param grid        {@code ROWSxCOLS} or {@code N}
- * @param count       single images, or a DCGAN export's size
+ * @param count       {@code --samples}: single images (per seed), or a DCGAN export's size
  * @param perClass    images per class of a CGAN export
- * @param seeds       one seed, or two or more with {@code interpolate}
+ * @param seeds       one seed; several for single images (one set per seed) or with {@code interpolate}
  * @param classSpec   {@code NAME}, {@code INDEX} or {@code all}
  * @param out         output folder
  * @param batchSize   images generated at a time (bounds memory)
@@ -26,8 +26,8 @@ import java.util.List;
 public record SampleRequest(Path checkpoint, String grid, Integer count, Integer perClass, List<Long> seeds,
                             String classSpec, Path out, int batchSize, Integer interpolate, DatasetExport.Format export,
                             boolean overwrite, boolean raw) {
-    /** Without --seed: fixed, so that the same command always gives the same images. */
-    public static final long DEFAULT_SEED = 1;
+    /** Without --seeds: fixed, so that the same command always gives the same images. */
+    public static final long DEFAULT_SEED = SeedList.DEFAULT;
     /** Default grid columns (and rows for a DCGAN or a single class). */
     public static final int DEFAULT_GRID = 8;
     public static final int MAX_GRID = 64, MAX_INTERPOLATE = 256, MAX_BATCH = 4096;
@@ -38,24 +38,24 @@ public record SampleRequest(Path checkpoint, String grid, Integer count, Integer
     public Mode check() {
         List<String> outputs = new ArrayList<>();
         if (grid != null) outputs.add("--grid");
-        if (count != null && export == null) outputs.add("--count");
+        if (count != null && export == null) outputs.add("--samples");
         if (interpolate != null) outputs.add("--interpolate");
         if (export != null) outputs.add("--export");
         if (outputs.size() > 1) {
-            throw new UserException("gan sample: choose one output: --grid, --count, --interpolate or --export (got "
+            throw new UserException("gan sample: choose one output: --grid, --samples, --interpolate or --export (got "
                     + String.join(" and ", outputs) + ")");
         }
         if (perClass != null && export == null) {
             throw new UserException("--per-class " + perClass + ": goes with --export (images per class of a CGAN "
-                    + "dataset); for single images use --count");
+                    + "dataset); for single images use --samples");
         }
-        if (count != null && count < 1) throw new UserException("--count " + count + ": must be at least 1");
+        if (count != null && count < 1) throw new UserException("--samples " + count + ": must be at least 1");
         if (perClass != null && perClass < 1) throw new UserException("--per-class " + perClass + ": must be at least 1");
         if (batchSize < 1 || batchSize > MAX_BATCH) {
             throw new UserException("--batch-size " + batchSize + ": must be between 1 and " + MAX_BATCH);
         }
         Mode mode = export != null ? Mode.EXPORT : interpolate != null ? Mode.INTERPOLATE
-                : count != null ? Mode.COUNT : Mode.GRID;
+                : count != null || (grid == null && severalSeeds()) ? Mode.COUNT : Mode.GRID;
         if (mode == Mode.INTERPOLATE) {
             if (interpolate < 2 || interpolate > MAX_INTERPOLATE) {
                 throw new UserException("--interpolate " + interpolate + ": images per step between two seeds must be "
@@ -63,12 +63,28 @@ public record SampleRequest(Path checkpoint, String grid, Integer count, Integer
             }
             if (seeds == null || seeds.size() < 2) {
                 throw new UserException("--interpolate " + interpolate + ": give two or more seeds to walk between, "
-                        + "e.g. --seed 1,2,3");
+                        + "e.g. --seeds 1,2,3");
             }
-        } else if (seeds != null && seeds.size() > 1) {
-            throw new UserException("--seed " + joined(seeds) + ": give one seed (several seeds go with --interpolate)");
+        } else if (mode != Mode.COUNT && severalSeeds()) {
+            throw new UserException("--seeds " + brief(seeds) + ": " + (mode == Mode.GRID ? "a grid" : "an export")
+                    + " takes one seed; several seeds go with single images (--samples N per seed, 1 by default) "
+                    + "or --interpolate");
         }
         return mode;
+    }
+
+    private boolean severalSeeds() {
+        return seeds != null && seeds.size() > 1;
+    }
+
+    /** The seeds of a single-images output: the ones given, or the default. */
+    public List<Long> seedsOrDefault() {
+        return seeds == null || seeds.isEmpty() ? List.of(DEFAULT_SEED) : seeds;
+    }
+
+    /** Single images per seed: {@code --samples}, or one per seed when only seeds were given. */
+    public long perSeed() {
+        return count != null ? count : 1;
     }
 
     /** The seed of a one-seed output. */
@@ -109,6 +125,12 @@ public record SampleRequest(Path checkpoint, String grid, Integer count, Integer
             rows = k;
         }
         return new int[]{rows, cols};
+    }
+
+    /** Seeds for a message: all of a few, the ends of a long range. */
+    static String brief(List<Long> seeds) {
+        return seeds.size() <= 8 ? joined(seeds)
+                : seeds.get(0) + ",...," + seeds.get(seeds.size() - 1) + " (" + seeds.size() + " seeds)";
     }
 
     static String joined(List<Long> seeds) {

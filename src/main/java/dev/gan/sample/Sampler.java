@@ -52,15 +52,25 @@ public final class Sampler {
                 console.printf(Locale.ROOT, "wrote %s (%dx%d grid)%n", file, rc[0], rc[1]);
             }
             case COUNT -> {
-                long count = request.count();
-                OutputFiles.requireFree(SingleImages.files(model, classes, count, seed, dir), request.overwrite());
+                long perSeed = request.perSeed();
+                List<Long> seeds = request.seedsOrDefault();
+                List<Path> files = new java.util.ArrayList<>();
+                for (long s : seeds) files.addAll(SingleImages.files(model, classes, perSeed, s, dir));
+                OutputFiles.requireFree(files, request.overwrite());
                 OutputFiles.createDir(dir);
                 t0 = System.nanoTime();
-                SingleImages.write(model, classes, count, seed, batch, dir,
-                        ProgressReport.to(console, count, terminal, "sample"));
+                long count = perSeed * seeds.size();
+                for (long s : seeds) {
+                    // one seed: its progress; many seeds: a line per seed would drown the output
+                    SingleImages.write(model, classes, perSeed, s, batch, dir,
+                            ProgressReport.to(seeds.size() == 1 ? console : null, perSeed, terminal, "sample"));
+                }
                 result = new Result(dir, count, seconds(t0));
-                console.printf(Locale.ROOT, "wrote %d images to %s (sample-%s-NNNNNN%s.png)%n", count, dir, tag,
-                        classes.none() ? "" : "-<class>");
+                String names = seeds.size() == 1 ? tag
+                        : String.format(Locale.ROOT, "step%06d-seed<S>%s", model.step(), request.raw() ? "-raw" : "");
+                console.printf(Locale.ROOT, "wrote %d images to %s (sample-%s-NNNNNN%s.png%s)%n", count, dir, names,
+                        classes.none() ? "" : "-<class>", seeds.size() == 1 ? ""
+                                : ", " + perSeed + " for each of " + seeds.size() + " seeds");
             }
             case INTERPOLATE -> {
                 List<Long> seeds = request.seeds();
@@ -94,11 +104,11 @@ public final class Sampler {
         if (model.conditional()) {
             int k = classes.indices().length;
             if (r.count() != null && r.perClass() != null) {
-                throw new UserException("--count " + r.count() + ": give either --count N (split over the classes) or "
+                throw new UserException("--samples " + r.count() + ": give either --samples N (split over the classes) or "
                         + "--per-class N, not both");
             }
             if (r.count() == null && r.perClass() == null) {
-                throw new UserException(flag + ": give --per-class N (images of each class) or --count N (split "
+                throw new UserException(flag + ": give --per-class N (images of each class) or --samples N (split "
                         + "evenly over the classes)");
             }
             if (r.count() != null) {
@@ -106,8 +116,8 @@ public final class Sampler {
                 count = r.count();
                 perClass = count % k == 0 ? count / k : 0;
                 split = k == 1 ? "" : perClass > 0
-                        ? String.format(Locale.ROOT, " (--count %d split evenly over %d classes: %d per class)", count, k, perClass)
-                        : String.format(Locale.ROOT, " (--count %d split over %d classes: %d of each of the first %d, "
+                        ? String.format(Locale.ROOT, " (--samples %d split evenly over %d classes: %d per class)", count, k, perClass)
+                        : String.format(Locale.ROOT, " (--samples %d split over %d classes: %d of each of the first %d, "
                         + "%d of the others; --per-class N gives exactly N of each)", count, k, count / k + 1, count % k, count / k);
             } else {
                 perClass = r.perClass();
@@ -116,9 +126,9 @@ public final class Sampler {
         } else {
             if (r.perClass() != null) {
                 throw new UserException("--per-class " + r.perClass() + ": " + model.file() + " is an unconditional "
-                        + "DCGAN checkpoint and has no classes; give --count N for N images");
+                        + "DCGAN checkpoint and has no classes; give --samples N for N images");
             }
-            if (r.count() == null) throw new UserException(flag + ": give --count N (images to export)");
+            if (r.count() == null) throw new UserException(flag + ": give --samples N (images to export)");
             perClass = 0;
             count = r.count();
         }

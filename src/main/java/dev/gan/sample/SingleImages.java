@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --count N}: N single PNGs named {@code sample-step<N>-seed<S>-<i>[-<class>].png}; image {@code i} is the
+ * {@code --samples N}: N single PNGs named {@code sample-step<N>-seed<S>-<i>[-<class>].png}; image {@code i} is the
  * same as cell {@code i} of a grid with that seed. With every class of a CGAN the classes take turns.
  */
 final class SingleImages {
     private SingleImages() {
     }
 
-    /** The files {@code --count} would write, so that they can be checked before anything is generated. */
+    /** The files {@code --samples} would write, so that they can be checked before anything is generated. */
     static List<Path> files(SampleModel model, ClassChoice classes, long count, long seed, Path dir) {
         List<Path> out = new ArrayList<>();
         for (long i = 0; i < count; i++) out.add(file(model, classes, i, seed, dir));

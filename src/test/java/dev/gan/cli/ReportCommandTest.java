@@ -26,7 +26,7 @@ class ReportCommandTest {
     void help() {
         TestRuns.Result r = gan("report", "--help");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("RUN_DIR|SWEEP_DIR"), r.out());
+        assertTrue(r.out().contains("--checkpoint=CKPT|RUN_DIR") && r.out().contains("--sweep=SWEEP_DIR"), r.out());
         assertTrue(gan("--help").out().contains("report"));
     }
 
@@ -57,16 +57,20 @@ class ReportCommandTest {
 
     @Test
     void aFolderThatIsNeitherARunNorASweepIsAUserError() throws Exception {
-        TestRuns.Result none = gan("report", tmp.resolve("missing").toString());
+        TestRuns.Result none = gan("report", "--checkpoint", tmp.resolve("missing").toString());
         assertEquals(2, none.exit());
-        assertEquals(tmp.resolve("missing") + ": no such directory; give a run directory (runs/<name>-NNN) or a sweep "
-                + "folder (sweeps/<name>-NNN)\n", none.err());
+        assertEquals(tmp.resolve("missing") + ": no such directory; give --checkpoint with a run directory "
+                + "(runs/<name>-NNN) or --sweep with a sweep folder (sweeps/<name>-NNN)\n", none.err());
 
         Files.createDirectories(tmp.resolve("empty"));
-        TestRuns.Result empty = gan("report", tmp.resolve("empty").toString());
+        TestRuns.Result empty = gan("report", "--checkpoint", tmp.resolve("empty").toString());
         assertEquals(2, empty.exit());
         assertEquals(tmp.resolve("empty") + ": not a run directory (no log.txt or metrics.csv) nor a sweep folder (no "
-                + "sweep.json); give runs/<name>-NNN or sweeps/<name>-NNN\n", empty.err());
+                + "sweep.json); give --checkpoint runs/<name>-NNN or --sweep sweeps/<name>-NNN\n", empty.err());
+        TestRuns.Result notSweep = gan("report", "--sweep", tmp.resolve("empty").toString());
+        assertEquals(2, notSweep.exit());
+        assertEquals(tmp.resolve("empty") + ": not a sweep folder (no sweep.json); give sweeps/<name>-NNN, or "
+                + "--checkpoint for a run\n", notSweep.err());
         assertFalse(Files.exists(tmp.resolve("empty/report.html")), "nothing is written");
     }
 }

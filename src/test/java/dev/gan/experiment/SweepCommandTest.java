@@ -127,6 +127,15 @@ class SweepCommandTest {
         assertTrue(Files.isRegularFile(one.resolve("checkpoints/step-000006.zip")));
         assertTrue(Files.readString(one.resolve("console.txt")).contains("[6/6]"));
 
+        // --status names the sweep by its folder, or by a run or checkpoint in it, as other commands name a run
+        TestRuns.Result byFolder = gan("sweep", "--status", sweep.toString());
+        assertEquals(0, byFolder.exit(), byFolder.toString());
+        assertTrue(byFolder.out().startsWith("sweep " + sweep + ": 2 runs; 2 done"), byFolder.out());
+        for (Path inside : List.of(one, one.resolve("checkpoints/step-000006.zip"))) {
+            TestRuns.Result r = gan("sweep", "--status", inside.toString());
+            assertEquals(byFolder.out(), r.out(), inside.toString());
+        }
+
         // run 2 interrupted after step 3: its last checkpoint is step 3, its status says so
         Files.delete(two.resolve("checkpoints/step-000006.zip"));
         RunStatus s2 = RunStatus.read(two);

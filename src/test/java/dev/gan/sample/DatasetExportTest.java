@@ -38,13 +38,13 @@ class DatasetExportTest {
     @TempDir
     Path tmp;
 
-    /** --count on a CGAN export is split over the classes, evenly when it divides, and the output says how. */
+    /** --samples on a CGAN export is split over the classes, evenly when it divides, and the output says how. */
     @Test
     void cganExportTakesACountAndSplitsIt() throws Exception {
         Path even = tmp.resolve("even"), uneven = tmp.resolve("uneven");
-        TestRuns.Result r = sample("--checkpoint", CGAN.toString(), "--export", "idx", "--count", "20", "--out",
+        TestRuns.Result r = sample("--checkpoint", CGAN.toString(), "--export", "idx", "--samples", "20", "--out",
                 even.toString());
-        assertTrue(r.out().contains("exported 20 images (--count 20 split evenly over 10 classes: 2 per class) to "
+        assertTrue(r.out().contains("exported 20 images (--samples 20 split evenly over 10 classes: 2 per class) to "
                 + even + ": images-idx3-ubyte, labels-idx1-ubyte, manifest.json"), r.out());
         ImageSet data = Datasets.load(new DataConfig("idx", even.resolve("images-idx3-ubyte").toString(),
                 even.resolve("labels-idx1-ubyte").toString(), null, SIZE, 1, 0, false, String.join(",", CLASSES)));
@@ -52,9 +52,9 @@ class DatasetExportTest {
         for (int l : data.labels()) perClass[l]++;
         for (int n : perClass) assertEquals(2, n);
 
-        TestRuns.Result u = sample("--checkpoint", CGAN.toString(), "--export", "folder", "--count", "13", "--out",
+        TestRuns.Result u = sample("--checkpoint", CGAN.toString(), "--export", "folder", "--samples", "13", "--out",
                 uneven.toString());
-        assertTrue(u.out().contains("exported 13 images (--count 13 split over 10 classes: 2 of each of the first 3, "
+        assertTrue(u.out().contains("exported 13 images (--samples 13 split over 10 classes: 2 of each of the first 3, "
                 + "1 of the others; --per-class N gives exactly N of each) to " + uneven), u.out());
         var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(uneven.resolve("manifest.json").toFile());
         assertEquals(13, manifest.get("count").asInt());
@@ -145,32 +145,32 @@ class DatasetExportTest {
 
         Path dc = SampleFixtures.trainDcgan(tmp.resolve("train"));
         Path idx = tmp.resolve("dc-idx"), folder = tmp.resolve("dc-folder");
-        sample("--checkpoint", dc.toString(), "--export", "idx", "--count", "20", "--out", idx.toString());
+        sample("--checkpoint", dc.toString(), "--export", "idx", "--samples", "20", "--out", idx.toString());
         assertFalse(Files.exists(idx.resolve("labels-idx1-ubyte")), "an unconditional model has no labels");
         ImageSet unlabelled = Datasets.load(new DataConfig("idx", idx.resolve("images-idx3-ubyte").toString(), "", null,
                 SIZE, 1, 0, false, null));
         assertEquals(20, unlabelled.count());
         assertFalse(unlabelled.labelled());
 
-        sample("--checkpoint", dc.toString(), "--export", "folder", "--count", "20", "--out", folder.toString());
+        sample("--checkpoint", dc.toString(), "--export", "folder", "--samples", "20", "--out", folder.toString());
         try (Stream<Path> s = Files.list(folder)) {
             assertEquals(21, s.count(), "20 PNGs straight in the folder (unlabelled) and the manifest");
         }
         assertEquals(SIZE, png(folder.resolve("000019.png")).getWidth());
 
         assertEquals("--per-class 5: " + dc.resolve("checkpoints/step-000002.zip") + " is an unconditional DCGAN "
-                        + "checkpoint and has no classes; give --count N for N images",
+                        + "checkpoint and has no classes; give --samples N for N images",
                 sampleError("--checkpoint", dc.toString(), "--export", "idx", "--per-class", "5", "--out",
                         tmp.resolve("x").toString()));
-        assertEquals("--count 5: give either --count N (split over the classes) or --per-class N, not both",
-                sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--count", "5", "--per-class", "1",
+        assertEquals("--samples 5: give either --samples N (split over the classes) or --per-class N, not both",
+                sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--samples", "5", "--per-class", "1",
                         "--out", tmp.resolve("x").toString()));
-        assertEquals("--export idx: give --per-class N (images of each class) or --count N (split evenly over the "
+        assertEquals("--export idx: give --per-class N (images of each class) or --samples N (split evenly over the "
                         + "classes)",
                 sampleError("--checkpoint", CGAN.toString(), "--export", "idx", "--out", tmp.resolve("x").toString()));
         assertEquals("--export idx: 3000000 images of 28x28 make an IDX file over 2 GB, which gan cannot read back; "
                         + "export fewer images or use --export folder",
-                sampleError("--checkpoint", dc.toString(), "--export", "idx", "--count", "3000000", "--out",
+                sampleError("--checkpoint", dc.toString(), "--export", "idx", "--samples", "3000000", "--out",
                         tmp.resolve("x").toString()));
         assertFalse(Files.exists(tmp.resolve("x")), "a refused export creates nothing");
     }
@@ -183,9 +183,9 @@ class DatasetExportTest {
         Path run = tmp.resolve("runs/rgb-001");
         assertEquals("--export idx: IDX files hold grayscale images and " + run.resolve("checkpoints/step-000001.zip")
                         + " makes RGB images (3 channels); use --export folder",
-                sampleError("--checkpoint", run.toString(), "--export", "idx", "--count", "4"));
-        sample("--checkpoint", run.toString(), "--export", "folder", "--count", "4");
-        BufferedImage img = png(run.resolve("generated/folder-step000001-seed1/000003.png"));
+                sampleError("--checkpoint", run.toString(), "--export", "idx", "--samples", "4"));
+        sample("--checkpoint", run.toString(), "--export", "folder", "--samples", "4");
+        BufferedImage img = png(run.resolve("generated/folder-step000001-seed0/000003.png"));
         assertEquals(3, img.getRaster().getNumBands());
         assertEquals(SIZE, img.getHeight());
     }
@@ -212,7 +212,7 @@ class DatasetExportTest {
         Path idx = tmp.resolve("idx");
         sample("--checkpoint", CGAN.toString(), "--export", "idx", "--per-class", "1", "--out", idx.toString());
         Path dc = SampleFixtures.trainDcgan(tmp.resolve("train"));
-        TestRuns.Result over = sample("--checkpoint", dc.toString(), "--export", "idx", "--count", "3", "--out",
+        TestRuns.Result over = sample("--checkpoint", dc.toString(), "--export", "idx", "--samples", "3", "--out",
                 idx.toString(), "--overwrite");
         assertTrue(over.out().contains("WARNING: " + idx + " holds 1 other files that this export did not write (e.g. "
                 + "labels-idx1-ubyte); they were left in place: they are not part of this export, but a folder dataset "

@@ -55,7 +55,7 @@ class SampleCommandTest {
                 + "generator\n"), r.out());
         assertTrue(r.out().matches("(?s).*\n80 images in [0-9.]+ s \\([0-9]+ images/s\\)\n"), r.out());
         // default: one row per class (named at the left), 8 columns
-        BufferedImage grid = png(tmp.resolve("grid-10x8-step000004-seed1-all.png"));
+        BufferedImage grid = png(tmp.resolve("grid-10x8-step000004-seed0-all.png"));
         assertEquals(ImageGrid.gridSide(10, SIZE), grid.getHeight());
         assertTrue(grid.getWidth() > ImageGrid.gridSide(8, SIZE), "room for the class names");
     }
@@ -63,17 +63,17 @@ class SampleCommandTest {
     @Test
     void gridDimensions() throws Exception {
         sample("--checkpoint", dcgan.toString(), "--grid", "3x5", "--out", tmp.toString());
-        BufferedImage g = png(tmp.resolve("grid-3x5-step000002-seed1.png"));
+        BufferedImage g = png(tmp.resolve("grid-3x5-step000002-seed0.png"));
         assertEquals(ImageGrid.gridSide(5, SIZE), g.getWidth());
         assertEquals(ImageGrid.gridSide(3, SIZE), g.getHeight());
 
         sample("--checkpoint", CGAN.toString(), "--class", "trouser", "--grid", "2x4", "--out", tmp.toString());
-        BufferedImage one = png(tmp.resolve("grid-2x4-step000004-seed1-Trouser.png"));
+        BufferedImage one = png(tmp.resolve("grid-2x4-step000004-seed0-Trouser.png"));
         assertEquals(ImageGrid.gridSide(4, SIZE), one.getWidth());
         assertEquals(ImageGrid.gridSide(2, SIZE), one.getHeight());
 
         sample("--checkpoint", CGAN.toString(), "--class", "all", "--grid", "3", "--out", tmp.toString());
-        assertEquals(ImageGrid.gridSide(10, SIZE), png(tmp.resolve("grid-10x3-step000004-seed1-all.png")).getHeight());
+        assertEquals(ImageGrid.gridSide(10, SIZE), png(tmp.resolve("grid-10x3-step000004-seed0-all.png")).getHeight());
     }
 
     @Test
@@ -97,11 +97,11 @@ class SampleCommandTest {
     @Test
     void singleImagesOfACganTakeTheClassesInTurn() throws Exception {
         TestRuns.Result r = sample("--checkpoint", CGAN.toString(), "--count", "12", "--out", tmp.toString());
-        assertTrue(r.out().contains("wrote 12 images to " + tmp + " (sample-step000004-seed1-NNNNNN-<class>.png)"), r.out());
-        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed1-000000-T-shirt_top.png")));
-        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed1-000009-Ankle boot.png")));
-        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed1-000011-Trouser.png")));
-        BufferedImage one = png(tmp.resolve("sample-step000004-seed1-000001-Trouser.png"));
+        assertTrue(r.out().contains("wrote 12 images to " + tmp + " (sample-step000004-seed0-NNNNNN-<class>.png)"), r.out());
+        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed0-000000-T-shirt_top.png")));
+        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed0-000009-Ankle boot.png")));
+        assertTrue(Files.exists(tmp.resolve("sample-step000004-seed0-000011-Trouser.png")));
+        BufferedImage one = png(tmp.resolve("sample-step000004-seed0-000001-Trouser.png"));
         assertEquals(SIZE, one.getWidth());
         assertEquals(SIZE, one.getHeight());
     }
@@ -109,14 +109,14 @@ class SampleCommandTest {
     @Test
     void refusesToReplaceFilesWithoutOverwrite() throws Exception {
         sample("--checkpoint", dcgan.toString(), "--grid", "2", "--out", tmp.toString());
-        Path file = tmp.resolve("grid-2x2-step000002-seed1.png");
+        Path file = tmp.resolve("grid-2x2-step000002-seed0.png");
         assertEquals(file + ": already exists; gan sample replaces files only with --overwrite (or choose another "
                 + "--out or --seed)", sampleError("--checkpoint", dcgan.toString(), "--grid", "2", "--out", tmp.toString()));
         sample("--checkpoint", dcgan.toString(), "--grid", "2", "--out", tmp.toString(), "--overwrite");
         assertEquals(file + ": is a file, not a folder; give --out a folder",
-                sampleError("--checkpoint", dcgan.toString(), "--count", "2", "--out", file.toString()));
+                sampleError("--checkpoint", dcgan.toString(), "--samples", "2", "--out", file.toString()));
         assertEquals(file + ": is a file, not a folder; give --out a folder",
-                sampleError("--checkpoint", dcgan.toString(), "--export", "idx", "--count", "2", "--out", file.toString()));
+                sampleError("--checkpoint", dcgan.toString(), "--export", "idx", "--samples", "2", "--out", file.toString()));
     }
 
     @Test
@@ -178,11 +178,16 @@ class SampleCommandTest {
     @Test
     void usageErrors() {
         String ck = CGAN.toString();
-        assertEquals("gan sample: choose one output: --grid, --count, --interpolate or --export (got --grid and --count)",
-                sampleError("--checkpoint", ck, "--grid", "2", "--count", "3"));
-        assertEquals("--seed 1,2: give one seed (several seeds go with --interpolate)",
-                sampleError("--checkpoint", ck, "--seed", "1,2"));
-        assertEquals("--interpolate 5: give two or more seeds to walk between, e.g. --seed 1,2,3",
+        assertEquals("gan sample: choose one output: --grid, --samples, --interpolate or --export (got --grid and --samples)",
+                sampleError("--checkpoint", ck, "--grid", "2", "--samples", "3"));
+        // several seeds without --interpolate are single images now (one per seed); a grid still takes one
+        assertEquals("--seeds 1,2: a grid takes one seed; several seeds go with single images (--samples N per seed, "
+                + "1 by default) or --interpolate", sampleError("--checkpoint", ck, "--seeds", "1-2", "--grid", "2"));
+        assertEquals("--seeds 5-2: a range goes up (first-last, both included), e.g. --seeds 2-5",
+                sampleError("--checkpoint", ck, "--seeds", "5-2"));
+        assertEquals("--seeds 1,x: x is not a seed or a range; give seeds and ranges such as --seeds 0-35,40",
+                sampleError("--checkpoint", ck, "--seeds", "1,x"));
+        assertEquals("--interpolate 5: give two or more seeds to walk between, e.g. --seeds 1,2,3",
                 sampleError("--checkpoint", ck, "--interpolate", "5", "--seed", "4"));
         assertEquals("--interpolate 1: images per step between two seeds must be between 2 and 256 (ends included)",
                 sampleError("--checkpoint", ck, "--interpolate", "1", "--seed", "1,2"));
@@ -190,20 +195,20 @@ class SampleCommandTest {
                 sampleError("--checkpoint", ck, "--class", "1", "--grid", "0x3", "--out", tmp.toString()));
         assertEquals("--batch-size 0: must be between 1 and 4096", sampleError("--checkpoint", ck, "--batch-size", "0"));
         assertEquals("--per-class 5: goes with --export (images per class of a CGAN dataset); for single images use "
-                + "--count", sampleError("--checkpoint", ck, "--per-class", "5"));
+                + "--samples", sampleError("--checkpoint", ck, "--per-class", "5"));
         assertEquals(tmp.resolve("nothing") + ": no such checkpoint file or run directory",
                 sampleError("--checkpoint", tmp.resolve("nothing").toString()));
         TestRuns.Result missing = gan("sample");
         assertEquals(2, missing.exit());
-        assertTrue(missing.err().startsWith("Missing required option: '--checkpoint=FILE|RUN_DIR'"), missing.err());
+        assertTrue(missing.err().startsWith("Missing required option: '--checkpoint=CKPT|RUN_DIR'"), missing.err());
     }
 
     @Test
     void help() {
         TestRuns.Result r = gan("sample", "--help");
         assertEquals(0, r.exit());
-        for (String opt : List.of("--checkpoint", "--grid", "--count", "--seed", "--class", "--interpolate", "--export",
-                "--per-class", "--out", "--batch-size", "--overwrite")) {
+        for (String opt : List.of("--checkpoint", "--grid", "--samples", "--seeds", "--class", "--interpolate", "--export",
+                "--per-class", "-o, --out", "--batch-size", "--overwrite", "--json")) {
             assertTrue(r.out().contains(opt), opt + " in\n" + r.out());
         }
         assertTrue(gan("--help").out().contains("sample"));
