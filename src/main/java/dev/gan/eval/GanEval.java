@@ -11,6 +11,7 @@ import dev.gan.generate.EvalSamples;
 import dev.gan.generate.SamplingGenerator;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
+import dev.gan.io.RunLock;
 import dev.gan.model.GanShape;
 
 import java.io.PrintStream;
@@ -68,13 +69,19 @@ public final class GanEval {
         Path json;
         if (r.checkpoint() != null) {
             Path file = Checkpoints.resolve(r.checkpoint());
-            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
-            report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
             Path parent = file.toAbsolutePath().getParent();
             String suffix = (r.raw() ? "-raw" : "") + referenceSuffix(r.reference()) + ".json";
-            json = r.out() != null ? r.out() : parent.getFileName().toString().equals("checkpoints")
-                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
+            Path run = r.out() == null && parent.getFileName().toString().equals("checkpoints") ? parent.getParent() : null;
+            json = r.out() != null ? r.out() : run != null
+                    ? run.resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
                     : Path.of("eval" + suffix);
+            // scores go into the run's eval/: checked before the minutes of scoring, held until they are written
+            try (RunLock lock = run == null ? null : RunLock.acquire(run, "gan eval", h -> "wait for it to finish, "
+                    + "or give --out FILE to write the scores elsewhere")) {
+                ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
+                report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
+                return write(report, json, console);
+            }
         } else {
             ClassifierFile.Loaded c = ClassifierFile.load(r.classifier());
             if (!Files.exists(r.images())) throw new UserException(r.images() + ": no such image file or folder");
@@ -83,6 +90,10 @@ public final class GanEval {
                     r.seed(), r.reference());
             json = r.out() != null ? r.out() : Path.of("eval" + referenceSuffix(r.reference()) + ".json");
         }
+        return write(report, json, console);
+    }
+
+    private static Path write(EvalReport report, Path json, PrintStream console) {
         report.lines().forEach(console::println);
         AtomicFiles.writeString(json, report.toJsonText());
         console.println("wrote " + json);
