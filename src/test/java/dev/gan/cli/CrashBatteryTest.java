@@ -76,8 +76,8 @@ class CrashBatteryTest {
     void sampleExport() throws Exception {
         Path dir = tmp.resolve("export");
         String[] args = {"sample", "--checkpoint", "src/test/resources/checkpoints/cgan-28-tiny-format1.zip",
-                "--export", "packed", "--count", "20000", "--out", dir.toString(), "--overwrite"};
-        killAtRandom("sample", 1500, 5000, args);
+                "--export", "packed", "--count", "6000", "--out", dir.toString(), "--overwrite"};
+        killAtRandom("sample", 1500, 4000, args);
         Path packed = dir.resolve("images.packed");
         if (Files.exists(packed)) verifies(packed);
         if (Files.exists(dir.resolve("manifest.json"))) assertTrue(Files.exists(packed), "the manifest comes last");
