@@ -51,8 +51,9 @@ final class ReportCommand implements Callable<Integer> {
         }
         RunFacts f;
         Path file;
-        try (RunLock lock = RunLock.acquire(dir, "gan report", h -> "its report.html is rewritten by that process as "
-                + "it trains; open that, or run gan report again when it has finished")) {
+        try (RunLock lock = RunLock.acquire(dir, "gan report", h -> "gan train".equals(h.command())
+                ? "its report.html is rewritten by that process as it trains; open that, or run gan report again when "
+                + "it has finished" : "run gan report again when it has finished")) {
             f = RunFacts.read(dir, null);
             file = RunReport.write(dir, f);
         }

@@ -175,8 +175,9 @@ public final class TrainSession {
 
     /** Locks a run for training; a second writer is told who trains it and how to take over. */
     private static RunLock lock(Path root) {
-        return RunLock.acquire(root, "gan train", h -> "wait for it to finish, or stop it (kill "
-                + (h.pid() == null ? "PID" : h.pid()) + ") and resume it: gan train --resume " + root);
+        return RunLock.acquire(root, "gan train", h -> !"gan train".equals(h.command())
+                ? "wait for it to finish, then train again"
+                : "wait for it to finish, or stop it (kill " + h.pid() + ") and resume it: gan train --resume " + root);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, RunSetup setup, Engines.Selected engine, long step,

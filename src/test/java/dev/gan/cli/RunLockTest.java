@@ -47,6 +47,10 @@ class RunLockTest {
             assertEquals(2, report.exit(), report.toString());
             assertTrue(report.err().strip().endsWith("its report.html is rewritten by that process as it trains; open "
                     + "that, or run gan report again when it has finished"), report.err());
+            TestRuns.Result eval = gan("eval", "--checkpoint", run.toString());   // scores into <run>/eval/
+            assertEquals(2, eval.exit(), eval.toString());
+            assertTrue(eval.err().strip().endsWith("; wait for it to finish, or give --out FILE to write the scores "
+                    + "elsewhere"), eval.err());
             assertArrayEquals(config, Files.readAllBytes(run.resolve("config.yaml")), "the refused writers wrote nothing");
             assertArrayEquals(command, Files.readAllBytes(run.resolve("command.txt")));
             assertEquals(0, first.waitFor(300), first.output());
@@ -79,6 +83,32 @@ class RunLockTest {
         TestRuns.Result next = gan("train", "--resume", run.toString(), "--set", "training.steps=" + (at + 4));
         assertEquals(0, next.exit(), next.toString());
         assertTrue(Files.readString(run.resolve("log.txt")).contains("resuming " + run + " at step " + at));
+    }
+
+    @Test
+    void aSweepFolderHasTheSameLock() throws Exception {
+        Path plan = tmp.resolve("s.yaml");
+        Files.writeString(plan, """
+                name: s
+                sweeps_dir: %s
+                base:
+                  seed: 7
+                  data: {images: data/fashion-mnist/t10k-images-idx3-ubyte.gz, limit: 64}
+                  model: {latent_size: 16, g_width: 8, d_width: 8}
+                  training: {batch_size: 16, steps: 2}
+                """.formatted(tmp.resolve("sweeps")));
+        assertEquals(0, gan("sweep", "--plan", plan.toString()).exit());
+        Path folder = tmp.resolve("sweeps/s-001");
+        try (RunLock held = RunLock.acquire(folder, "gan sweep", h -> "wait")) {
+            TestRuns.Result second = gan("sweep", "--plan", plan.toString());
+            assertEquals(2, second.exit(), second.toString());
+            assertTrue(second.err().strip().matches(Pattern.quote(folder + ": in use by gan sweep (pid "
+                    + ProcessHandle.current().pid() + " on ") + ".*" + Pattern.quote("; wait for it to end, or stop it "
+                    + "(kill " + ProcessHandle.current().pid() + ", as Ctrl-C: its runs write a checkpoint) and run "
+                    + "the sweep again")), second.err());
+            assertEquals(2, gan("report", folder.toString()).exit(), "a running sweep writes its own report");
+        }
+        assertEquals(0, gan("report", folder.toString()).exit());
     }
 
     @Test
