@@ -76,8 +76,9 @@ public final class GanEval {
                     ? run.resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
                     : Path.of("eval" + suffix);
             // scores go into the run's eval/: checked before the minutes of scoring, held until they are written
-            try (RunLock lock = run == null ? null : RunLock.acquire(run, "gan eval", h -> "wait for it to finish, "
-                    + "or give --out FILE to write the scores elsewhere")) {
+            Path given = file.getParent() == null ? null : file.getParent().getParent();   // for the message
+            try (RunLock lock = run == null ? null : RunLock.acquire(given != null ? given : run, "gan eval",
+                    h -> "wait for it to finish, or give --out FILE to write the scores elsewhere")) {
                 ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
                 report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
                 return write(report, json, console);

@@ -48,6 +48,7 @@ class RunLockTest {
             assertTrue(report.err().strip().endsWith("its report.html is rewritten by that process as it trains; open "
                     + "that, or run gan report again when it has finished"), report.err());
             TestRuns.Result eval = gan("eval", "--checkpoint", run.toString());   // scores into <run>/eval/
+            assertTrue(eval.err().startsWith(run + ": in use by gan train (pid " + first.pid()), eval.err());
             assertEquals(2, eval.exit(), eval.toString());
             assertTrue(eval.err().strip().endsWith("; wait for it to finish, or give --out FILE to write the scores "
                     + "elsewhere"), eval.err());
