@@ -17,7 +17,10 @@ import java.util.concurrent.Callable;
 /** {@code gan bench}: the training step of a config, timed on random data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the training step of a config on random images (the code path of gan train).",
-                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. threads=.. backend=..",
+                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. "
+                        + "rss_slope_kb_step=.. threads=.. backend=..",
+                "rss_slope_kb_step: growth of anonymous resident memory per timed step (least squares); near 0 "
+                        + "when memory is flat after the warm-up.",
                 "Benchmark on an idle machine: 2-thread OpenMP code slows many times over when another process "
                         + "takes a core."})
 final class BenchCommand implements Callable<Integer> {
@@ -48,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmark.Result r = Benchmark.run(cfg, name, steps, warmup, verbose, perStep);
         if (r.phases() != null) root.out.println("phases (mean per step): " + r.phases());
         root.out.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
+        root.out.println(r.memoryLine(steps));
         root.out.println(r.line());
         return Gan.OK;
     }
