@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -43,9 +44,11 @@ class CrashBatteryTest {
         String[] args = {"train", "--config", cfg.toString(), "--run-dir", run.toString(), "--set",
                 "training.steps=100000", "--set", "output.checkpoint_every=10", "--set", "output.sample_every=50"};
         for (int k = 0; k < 2; k++) {
-            int before = stepFiles(checkpoints).size();
-            // the moment is counted from a new checkpoint: the kill lands in training, not in the JVM's start-up
-            boolean running = killAtRandom("train", 0, 2000, () -> stepFiles(checkpoints).size() > before, args);
+            Path before = latest(checkpoints);
+            // the moment is counted from a new checkpoint: the kill lands in training, not in the JVM's start-up (a
+            // newer latest file, not more files: keep_checkpoints holds their count once it is reached)
+            boolean running = killAtRandom("train", 0, 2000, () -> !Objects.equals(latest(checkpoints),
+                    before), args);
             assertTrue(running, "the run should still have been training");
             for (Path ck : stepFiles(checkpoints)) Checkpoints.read(ck, true);   // throws if torn
         }
@@ -55,6 +58,12 @@ class CrashBatteryTest {
         assertEquals(0, again.exit(), again.toString());
         assertTrue(Files.readString(run.resolve("log.txt")).contains("done at step " + (at + 10)));
         Checkpoints.read(Checkpoints.fileFor(checkpoints, at + 10), true);
+    }
+
+    /** The newest step checkpoint, or null when there is none yet. */
+    private static Path latest(Path checkpoints) {
+        List<Path> all = stepFiles(checkpoints);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
     @Test
