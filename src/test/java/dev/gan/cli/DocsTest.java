@@ -213,8 +213,8 @@ class DocsTest {
         String previous = null;
         for (String arg : args) {
             if (arg.matches("<.*") && spec == cl.getCommandSpec()) return null; // gan <command> ...: nothing to check
-            if (arg.matches("-{1,2}[A-Za-z].*")) {
-                for (String piece : arg.split("[\\[\\]|]")) {
+            if (arg.matches("[\\[(]*-{1,2}[A-Za-z].*")) {
+                for (String piece : arg.split("[\\[\\]()|]")) {
                     String name = piece.replaceFirst("=.*", "");
                     if (name.matches("-{1,2}[A-Za-z][\\w-]*") && spec.findOption(name) == null) {
                         return "gan " + spec.qualifiedName().replaceFirst("^gan ?", "") + " has no option " + name;
