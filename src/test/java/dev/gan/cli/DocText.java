@@ -40,8 +40,8 @@ record DocText(Path file, List<String> lines, List<Boolean> code) {
             } else if (fenced) {
                 code.add(true);
             } else {
+                // a blank line inside an indented block ends it here, and the next indented line starts a new one
                 indented = line.startsWith("    ") && (previous.isBlank() || indented);
-                if (line.isBlank() && indented) indented = true;
                 code.add(indented);
             }
             previous = line;
@@ -51,8 +51,10 @@ record DocText(Path file, List<String> lines, List<Boolean> code) {
 
     /** Where a failure is: {@code docs/x.md:12}. */
     String where(int line) {
-        return (file.getParent() != null && file.getParent().getFileName().toString().equals("docs")
-                ? "docs/" : "") + file.getFileName() + ":" + line;
+        Path parent = file.toAbsolutePath().getParent();
+        String dir = parent.getFileName().toString();
+        return (dir.equals("docs") || dir.equals("configs") ? dir + "/" : dir.equals("sweeps") ? "configs/sweeps/" : "")
+                + file.getFileName() + ":" + line;
     }
 
     /** Every line with its number, code and prose alike. */

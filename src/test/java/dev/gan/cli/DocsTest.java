@@ -33,10 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * capitals in a row ({@code NNN}, {@code FILE}), or followed by {@code <}, <code>{</code>, {@code *} or {@code $}.</li>
  * <li><b>Links resolve.</b> A relative Markdown link's target exists, resolved from the linking file's folder, and its
  * {@code #anchor} is a heading of the target (GitHub's heading slugs) or an {@code <a id>} in it.</li>
- * <li><b>No development-machine paths</b>: {@code /work/}, {@code /home/}, {@code /Users/}, {@code /root/},
+ * <li><b>No development-machine paths</b> (in the docs, and in the comments of configs/, pom.xml and the launcher):
+ * {@code /work/}, {@code /home/}, {@code /Users/}, {@code /root/},
  * {@code /mnt/}; a {@code /tmp/x/...} path only when a shipped script (the launcher, scripts/) uses {@code /tmp/x}
  * (where it writes on the user's machine too).</li>
- * <li><b>Nothing users do not have</b>: no {@code shared/} or {@code peers/} paths, no BENCHMARK.md, DL4J-NOTES.md,
+ * <li><b>Nothing users do not have</b> (docs and those comments alike): no {@code shared/} or {@code peers/} paths, no BENCHMARK.md, DL4J-NOTES.md,
  * PERF-NOTES.md or GAN-RECIPES.md, no issue numbers ("issue #11", "#12") and no "the issue" (users have no
  * tracker).</li>
  * <li><b>Command lines parse.</b> A code-block line whose first word (after a {@code $ } prompt and {@code VAR=value}
@@ -151,9 +152,22 @@ class DocsTest {
         return all.toString();
     }
 
+    /** The user docs, and the shipped files users read comments in: configs, plans, pom.xml and the launcher. */
+    private static List<DocText> docsAndComments() throws IOException {
+        List<DocText> all = new ArrayList<>(DocText.userDocs(ROOT));
+        for (String dir : List.of("configs", "configs/sweeps")) {
+            try (Stream<Path> s = Files.list(ROOT.resolve(dir))) {
+                for (Path p : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) all.add(DocText.read(p));
+            }
+        }
+        all.add(DocText.read(ROOT.resolve("pom.xml")));
+        all.add(DocText.read(ROOT.resolve("gan")));
+        return all;
+    }
+
     private static List<String> findAll(Pattern p, java.util.function.Predicate<String> allowed) throws IOException {
         List<String> bad = new ArrayList<>();
-        for (DocText doc : DocText.userDocs(ROOT)) {
+        for (DocText doc : docsAndComments()) {
             for (DocText.At at : doc.allLines()) {
                 Matcher m = p.matcher(at.text());
                 while (m.find()) if (!allowed.test(m.group())) bad.add(doc.where(at.line()) + ": " + m.group());
