@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * capitals in a row ({@code NNN}, {@code FILE}), or followed by {@code <}, <code>{</code>, {@code *} or {@code $}.</li>
  * <li><b>Links resolve.</b> A relative Markdown link's target exists, resolved from the linking file's folder, and its
  * {@code #anchor} is a heading of the target (GitHub's heading slugs) or an {@code <a id>} in it.</li>
+ * <li><b>Config keys exist.</b> A key path such as {@code training.g.lr} in the docs is a key of
+ * configs/gan.schema.json (which ConfigSchemaTest holds to the config records), except on a line showing the
+ * "unknown key" error.</li>
  * <li><b>No development-machine paths</b> (in the docs, and in the comments of configs/, pom.xml and the launcher):
  * {@code /work/}, {@code /home/}, {@code /Users/}, {@code /root/},
  * {@code /mnt/}; a {@code /tmp/x/...} path only when a shipped script (the launcher, scripts/) uses {@code /tmp/x}
@@ -129,6 +132,35 @@ class DocsTest {
             if (n > 1) seen.put(slug + "-" + (n - 1), 1);
         }
         return seen.keySet();
+    }
+
+    private static final Pattern CONFIG_KEY = Pattern.compile(
+            "(?<![\\w./-])(?:data|model|training|output|watch)\\.[a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*(?![\\w-])");
+
+    @Test
+    void configKeysExist() throws IOException {
+        Set<String> keys = new java.util.HashSet<>();
+        collectKeys(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(ROOT.resolve("configs/gan.schema.json").toFile()), "", keys);
+        List<String> bad = new ArrayList<>();
+        for (DocText doc : DocText.userDocs(ROOT)) {
+            for (DocText.At at : doc.allLines()) {
+                if (at.text().contains("unknown key")) continue; // an example of the error a mistyped key gets
+                Matcher m = CONFIG_KEY.matcher(at.text());
+                while (m.find()) {
+                    String key = m.group();
+                    if (!key.endsWith(".md") && !keys.contains(key)) bad.add(doc.where(at.line()) + ": " + key);
+                }
+            }
+        }
+        assertTrue(bad.isEmpty(), "config keys the config does not have:\n" + String.join("\n", bad));
+    }
+
+    private static void collectKeys(com.fasterxml.jackson.databind.JsonNode node, String prefix, Set<String> keys) {
+        node.path("properties").fields().forEachRemaining(e -> {
+            keys.add(prefix + e.getKey());
+            collectKeys(e.getValue(), prefix + e.getKey() + ".", keys);
+        });
     }
 
     @Test
