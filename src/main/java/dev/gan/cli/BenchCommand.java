@@ -14,8 +14,11 @@ import java.util.concurrent.Callable;
 /** {@code gan bench}: the training step of a config, timed on random data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time the training step of a config on random images (the code path of gan train).",
-                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. threads=.. backend=.. "
-                        + "(with --json: on standard error, and the same numbers as JSON on standard output).",
+                "Last line: bench <name>: median_ms=.. img_s=.. spread_ms=min-max peak_rss_mb=.. "
+                        + "rss_slope_kb_step=.. threads=.. backend=.. (with --json: on standard error, and the same "
+                        + "numbers as JSON on standard output).",
+                "rss_slope_kb_step: growth of anonymous resident memory per timed step (least squares); near 0 "
+                        + "when memory is flat after the warm-up.",
                 "Benchmark on an idle machine: 2-thread OpenMP code slows many times over when another process "
                         + "takes a core."})
 final class BenchCommand implements Callable<Integer> {
@@ -46,6 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmark.Result r = Benchmark.run(cfg, config.name(), steps, warmup, verbose, perStep);
         if (r.phases() != null) console.println("phases (mean per step): " + r.phases());
         console.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
+        console.println(r.memoryLine(steps));
         console.println(r.line());
         if (json.json) {
             // the keys of the result line, so that a script can move from one to the other
@@ -56,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
             o.put("min_ms", r.minMs());
             o.put("max_ms", r.maxMs());
             o.put("peak_rss_mb", r.peakRssMb());
+            // NaN (fewer than two timed steps) is not JSON: null says "not measured"
+            if (Double.isNaN(r.rssSlopeKbPerStep())) o.putNull("rss_slope_kb_step");
+            else o.put("rss_slope_kb_step", r.rssSlopeKbPerStep());
             o.put("threads", r.threads());
             o.put("backend", r.backend());
             o.put("batch_size", r.batchSize());

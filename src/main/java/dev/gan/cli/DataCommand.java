@@ -78,6 +78,7 @@ final class DataCommand {
             Packer.requireNew(out, overwrite.overwrite);
             long t0 = System.nanoTime();
             Packer.Packed p = Packer.pack(cfg, out, new PackProgress(root.out, root.terminal()));
+            if (p.removedStale().any()) root.out.println(p.removedStale().line());
             double s = (System.nanoTime() - t0) / 1e9;
             PackedHeader h = p.header();
             root.out.printf(Locale.ROOT, "packed %d images %s%s from %s into %s (%s) in %.1f s (%.0f images/s)%n",

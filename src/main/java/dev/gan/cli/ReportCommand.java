@@ -3,6 +3,7 @@ package dev.gan.cli;
 import dev.gan.UserException;
 import dev.gan.experiment.SweepReport;
 import dev.gan.io.RunDirectory;
+import dev.gan.io.RunLock;
 import dev.gan.report.RunFacts;
 import dev.gan.report.RunReport;
 import picocli.CommandLine.ArgGroup;
@@ -77,8 +78,13 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserException(dir + ": no such directory; give --checkpoint with a run directory "
                     + "(runs/<name>-NNN) or --sweep with a sweep folder (sweeps/<name>-NNN)");
         }
+        // report.html is rewritten atomically, but by one writer at a time: a run or sweep still going writes its
+        // own report as it goes, so asking for one then is refused (exit 2, nothing written) rather than raced
         if (SweepReport.isSweep(dir)) {
-            root.out.println("report: " + SweepReport.write(dir, true));
+            try (RunLock lock = RunLock.acquire(dir, "gan report", h -> "the sweep rewrites its report.html as its "
+                    + "runs end; open that, or run gan report again when the sweep has ended")) {
+                root.out.println("report: " + SweepReport.write(dir, true));
+            }
             return Gan.OK;
         }
         if (!Files.exists(dir.resolve(RunDirectory.LOG)) && !Files.exists(dir.resolve(RunDirectory.METRICS))) {
@@ -86,8 +92,14 @@ final class ReportCommand implements Callable<Integer> {
                     + RunDirectory.METRICS + ") nor a sweep folder (no sweep.json); give --checkpoint runs/<name>-NNN "
                     + "or --sweep sweeps/<name>-NNN");
         }
-        RunFacts f = RunFacts.read(dir, null);
-        Path file = RunReport.write(dir, f);
+        RunFacts f;
+        Path file;
+        try (RunLock lock = RunLock.acquire(dir, "gan report", h -> "gan train".equals(h.command())
+                ? "its report.html is rewritten by that process as it trains; open that, or run gan report again when "
+                + "it has finished" : "run gan report again when it has finished")) {
+            f = RunFacts.read(dir, null);
+            file = RunReport.write(dir, f);
+        }
         root.out.println("report: " + file + " (" + f.state() + " at step " + f.step()
                 + (f.totalSteps() > 0 ? "/" + f.totalSteps() : "") + ")");
         return Gan.OK;

@@ -2,6 +2,7 @@ package dev.gan.data;
 
 import dev.gan.Sha256;
 import dev.gan.config.DataConfig;
+import dev.gan.system.TempFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,6 +86,7 @@ public final class DataCache {
         long[] lastTenth = {0};
         try (PackedWriter w = new PackedWriter(file, cfg.channels(), cfg.imageSize(), listing.classNames(),
                 listing.root())) {
+            if (w.removedStale().any()) say(console, "data: " + w.removedStale().line());
             ParallelDecoder.Result r = FolderSource.decode(cfg, listing, (n, chw, label) -> w.add(chw, 0, label), done -> {
                 long tenth = done * 10 / Math.max(1, total);
                 if (tenth > lastTenth[0] && done < total) {
@@ -93,7 +95,8 @@ public final class DataCache {
                 }
             });
             // the list of skipped files first: once the packed file exists, a run trusts its neighbour list
-            Path tmp = Files.createTempFile(skippedFile.getParent(), "." + skippedFile.getFileName(), ".tmp");
+            TempFiles.removeStale(skippedFile);
+            Path tmp = Files.createFile(TempFiles.beside(skippedFile));
             Files.write(tmp, r.skipped(), StandardCharsets.UTF_8);
             Files.move(tmp, skippedFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             w.finish(r.skipped().size());

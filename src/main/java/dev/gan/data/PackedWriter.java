@@ -1,6 +1,7 @@
 package dev.gan.data;
 
 import dev.gan.Sha256;
+import dev.gan.system.TempFiles;
 import dev.gan.system.Version;
 
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.List;
  * The pixels go to a temporary file in the target's folder after room left for the header; {@link #finish} appends
  * the labels, writes the header (now that the count and the SHA-256 are known), syncs and renames the file into
  * place: a reader, a crash or a full disk never leaves half a packed file under the target's name. {@link #close}
- * without {@link #finish} removes the temporary file.
+ * without {@link #finish} removes the temporary file; one left by a killed writer is removed by the next writer of
+ * the same target ({@link TempFiles}).
  */
 public final class PackedWriter implements AutoCloseable {
     private final Path target;
@@ -41,6 +43,7 @@ public final class PackedWriter implements AutoCloseable {
     private int[] labels = new int[1024];
     private long count;
     private boolean finished;
+    private final TempFiles.Removed removedStale;
 
     /** A writer of {@code size x size} images of {@code channels}; labelled when {@code classNames} is not empty. */
     public PackedWriter(Path target, int channels, int size, List<String> classNames, String source) throws IOException {
@@ -56,12 +59,18 @@ public final class PackedWriter implements AutoCloseable {
         pixelsOffset = (region + PackedFile.ALIGN - 1) / PackedFile.ALIGN * PackedFile.ALIGN;
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        // a name of this process's own (two sweep runs may pack the same cache file at once), created with the
-        // user's umask like any file they write (createTempFile would make it private to them)
-        tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp"));
+        // what killed writers of this target left (a pack of a large folder leaves gigabytes), then a name of this
+        // process's own (two sweep runs may pack the same cache file at once), created with the user's umask like
+        // any file they write (createTempFile would make it private to them)
+        removedStale = TempFiles.removeStale(target);
+        tmp = Files.createFile(TempFiles.beside(target));
         channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
         channel.position(pixelsOffset);
+    }
+
+    /** The temporaries of killed writers of the same target that this writer removed before it began. */
+    public TempFiles.Removed removedStale() {
+        return removedStale;
     }
 
     private boolean labelled() {

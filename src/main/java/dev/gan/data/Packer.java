@@ -2,6 +2,7 @@ package dev.gan.data;
 
 import dev.gan.UserException;
 import dev.gan.config.DataConfig;
+import dev.gan.system.TempFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,8 +48,9 @@ public final class Packer {
      * @param header  the header written
      * @param file    where
      * @param skipped unreadable files left out ({@code data.skip_bad_files})
+     * @param removedStale temporaries of killed packs of the same file, removed before this one began
      */
-    public record Packed(PackedHeader header, Path file, List<String> skipped) {
+    public record Packed(PackedHeader header, Path file, List<String> skipped, TempFiles.Removed removedStale) {
     }
 
     /** Packs what {@code cfg} describes (format idx, or folder: a folder or a zip) into {@code out}. */
@@ -68,7 +70,7 @@ public final class Packer {
                             progress::advance);
                     PackedHeader h = w.finish(r.skipped().size());
                     progress.done();
-                    return new Packed(h, out, r.skipped());
+                    return new Packed(h, out, r.skipped(), w.removedStale());
                 }
             }
         } catch (IOException e) {
@@ -89,7 +91,7 @@ public final class Packer {
             }
             PackedHeader h = w.finish(set.skippedFiles().size());
             progress.done();
-            return new Packed(h, out, set.skippedFiles());
+            return new Packed(h, out, set.skippedFiles(), w.removedStale());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.gan.eval;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
@@ -12,6 +11,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  * tr((A S2 A)^1/2)} with {@code A = S1^1/2} (the two matrices are similar, so their square roots have the same
  * eigenvalues). Both square roots come from symmetric eigendecompositions; eigenvalues that rounding makes slightly
  * negative are clamped to 0, which is where scipy's {@code sqrtm} route needs its "imaginary component" fix-up.
+ * The decompositions are Jacobi rotations ({@link SymmetricEigen}), which always converge.
  */
 public final class Fid {
     private Fid() {
@@ -39,24 +39,18 @@ public final class Fid {
 
     /** {@code M^p} for a symmetric positive semi-definite M (negative rounding eigenvalues clamped to 0). */
     static RealMatrix symmetricPower(RealMatrix m, double p) {
-        EigenDecomposition e = new EigenDecomposition(symmetrised(m));
-        RealMatrix v = e.getV();
-        double[] ev = e.getRealEigenvalues();
-        int d = ev.length;
-        RealMatrix scaled = v.copy();
+        SymmetricEigen e = SymmetricEigen.of(m.getData());
+        double[][] v = e.vectors;
+        int d = v.length;
+        double[][] scaled = new double[d][d];
         for (int j = 0; j < d; j++) {
-            double f = Math.pow(Math.max(0, ev[j]), p);
-            for (int i = 0; i < d; i++) scaled.multiplyEntry(i, j, f);
+            double f = Math.pow(Math.max(0, e.values[j]), p);
+            for (int i = 0; i < d; i++) scaled[i][j] = v[i][j] * f;
         }
-        return scaled.multiply(v.transpose());
+        return new Array2DRowRealMatrix(scaled, false).multiply(new Array2DRowRealMatrix(v, false).transpose());
     }
 
     private static double[] eigenvalues(RealMatrix m) {
-        return new EigenDecomposition(symmetrised(m)).getRealEigenvalues();
-    }
-
-    /** (M + M^T) / 2: removes the asymmetry rounding leaves in products like A S A. */
-    private static RealMatrix symmetrised(RealMatrix m) {
-        return m.add(m.transpose()).scalarMultiply(0.5);
+        return SymmetricEigen.of(m.getData()).values;
     }
 }

@@ -11,6 +11,7 @@ import dev.gan.generate.EvalSamples;
 import dev.gan.generate.SamplingGenerator;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
+import dev.gan.io.RunLock;
 import dev.gan.model.GanShape;
 
 import java.io.PrintStream;
@@ -75,12 +76,19 @@ public final class GanEval {
             Path file = Checkpoints.resolve(r.checkpoint());
             Path parent = file.toAbsolutePath().getParent();
             String suffix = (r.raw() ? "-raw" : "") + referenceSuffix(r.reference()) + ".json";
-            json = r.out() != null ? r.out() : parent.getFileName().toString().equals("checkpoints")
-                    ? parent.getParent().resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
+            Path run = r.out() == null && parent.getFileName().toString().equals("checkpoints") ? parent.getParent() : null;
+            json = r.out() != null ? r.out() : run != null
+                    ? run.resolve("eval").resolve(file.getFileName().toString().replace(".zip", suffix))
                     : Path.of("eval" + suffix);
-            requireNew(json, r.overwrite());
-            ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
-            report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
+            // scores go into the run's eval/: checked before the minutes of scoring, held until they are written
+            Path given = file.getParent() == null ? null : file.getParent().getParent();   // for the message
+            try (RunLock lock = run == null ? null : RunLock.acquire(given != null ? given : run, "gan eval",
+                    h -> "wait for it to finish, or give --out FILE to write the scores elsewhere")) {
+                requireNew(json, r.overwrite());
+                ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
+                report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
+                return write(report, json, console);
+            }
         } else {
             json = r.out() != null ? r.out() : Path.of("eval" + referenceSuffix(r.reference()) + ".json");
             requireNew(json, r.overwrite());
@@ -90,6 +98,10 @@ public final class GanEval {
             report = images(Datasets.load(Datasets.reading(r.images(), c.info().referenceData())), c, r.samples(),
                     r.seed(), r.reference());
         }
+        return write(report, json, console);
+    }
+
+    private static Outcome write(EvalReport report, Path json, PrintStream console) {
         report.lines().forEach(console::println);
         AtomicFiles.writeString(json, report.toJsonText());
         console.println("wrote " + json);

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gan.UserException;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.Checkpoints;
+import dev.gan.io.RunLock;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,8 +63,7 @@ public final class SlurmSweep {
      * are not already queued or running in an earlier job; returns the new job id, or null when nothing was left.
      */
     public static String submit(SweepPlan plan, SweepFolder folder, boolean retryFailed, PrintStream log) {
-        try (FileChannel lockFile = FileChannel.open(folder.file(SweepFolder.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = SweepRunner.tryLock(lockFile, folder)) {
+        try (RunLock lock = SweepRunner.lock(folder)) {
             folder.prepare(plan);
             SlurmJobs jobs = SlurmJobs.read(folder);
             Map<Integer, SlurmClient.Task> tasks = latestTasks(jobs);
@@ -100,8 +95,6 @@ public final class SlurmSweep {
             log.printf(Locale.ROOT, "submitted Slurm job %s: %d task%s (runs %s), script %s%n", jobId, todo.size(),
                     todo.size() == 1 ? "" : "s", SlurmScript.arraySpec(todo), script);
             return jobId;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

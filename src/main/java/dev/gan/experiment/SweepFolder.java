@@ -31,8 +31,7 @@ import java.util.stream.Stream;
  * starts a new folder rather than mixing results of two experiments.
  */
 public record SweepFolder(Path root) {
-    public static final String SWEEP = "sweep.json", SUMMARY_CSV = "summary.csv", SUMMARY_MD = "summary.md",
-            LOCK = "sweep.lock";
+    public static final String SWEEP = "sweep.json", SUMMARY_CSV = "summary.csv", SUMMARY_MD = "summary.md";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The newest existing folder of this very plan, or null. */

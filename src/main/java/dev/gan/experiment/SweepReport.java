@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gan.UserException;
 import dev.gan.io.AtomicFiles;
 import dev.gan.io.MetricsLog;
+import dev.gan.io.RunLock;
 import dev.gan.report.Page;
 import dev.gan.report.RunFacts;
 import dev.gan.report.RunReport;
@@ -62,7 +63,7 @@ public final class SweepReport {
         for (JsonNode r : sweep.path("runs")) {
             String name = r.path("run").asText();
             Path dir = root.resolve(name);
-            if (runReports && Files.isDirectory(dir) && Files.exists(dir.resolve("log.txt"))) RunReport.write(dir, (String) null);
+            if (runReports && Files.isDirectory(dir) && Files.exists(dir.resolve("log.txt"))) writeRunReport(dir);
             Map<String, String> overrides = new LinkedHashMap<>();
             r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
             runs.add(new Run(name, overrides, r.path("seed").asLong(), RunFacts.read(dir, null), RunStatus.read(dir),
@@ -71,6 +72,13 @@ public final class SweepReport {
         Path file = root.resolve(RunReport.FILE);
         AtomicFiles.writeString(file, html(root.getFileName().toString(), sweep.path("plan").asText(), runs));
         return file;
+    }
+
+    /** A run's own report, unless a training process holds the run: that one keeps its report up to date. */
+    private static void writeRunReport(Path dir) {
+        try (RunLock lock = RunLock.tryAcquire(dir, "gan report")) {
+            if (lock != null) RunReport.write(dir, (String) null);
+        }
     }
 
     private static String html(String title, String plan, List<Run> runs) {

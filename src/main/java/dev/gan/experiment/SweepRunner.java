@@ -1,15 +1,10 @@
 package dev.gan.experiment;
 
-import dev.gan.UserException;
+import dev.gan.io.RunLock;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +55,7 @@ public final class SweepRunner {
     }
 
     private SweepSummary run() {
-        try (FileChannel lockFile = FileChannel.open(folder.file(SweepFolder.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile, folder)) {
+        try (RunLock lock = lock(folder)) {
             folder.prepare(plan);
             List<PlannedRun> todo = new ArrayList<>();
             int done = 0, failed = 0;
@@ -97,24 +91,14 @@ public final class SweepRunner {
             SweepSummary summary = SweepSummary.collect(plan, folder);
             summary.write();
             return summary;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     /** One sweep at a time per folder, local or submitting to Slurm: two would start the same runs twice. */
-    static FileLock tryLock(FileChannel channel, SweepFolder folder) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new UserException(folder.root() + ": another gan sweep is running this sweep; wait for it to end "
-                    + "or stop it (Ctrl-C) first");
-        }
-        return lock;
+    static RunLock lock(SweepFolder folder) {
+        return RunLock.acquire(folder.root(), "gan sweep", h -> "wait for it to end, or stop it (kill "
+                + (h.pid() == null ? "PID" : h.pid()) + ", as Ctrl-C: its runs write a checkpoint) and run the "
+                + "sweep again");
     }
 
     private void runOne(PlannedRun run) {

@@ -7,6 +7,7 @@ import dev.gan.io.RunLog;
 import dev.gan.step.AugmentProbability;
 import dev.gan.step.StepTimes;
 import dev.gan.system.Backend;
+import dev.gan.system.ResidentMemory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,12 +35,17 @@ public final class Benchmark {
      * @param minMs    fastest timed step
      * @param maxMs    slowest timed step
      * @param peakRssMb the process's peak resident set size (VmHWM)
+     * @param rssSlopeKbPerStep growth of anonymous resident memory (RssAnon) per timed step, least squares; NaN with
+     *                 fewer than two timed steps. Near 0 when memory is flat after warm-up; a leak is a steady slope
+     * @param rssFirstMb RssAnon after the first timed step
+     * @param rssLastMb  RssAnon after the last timed step
      * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast
      * @param phases   mean time per phase, or null when not asked for
      * @param startupSeconds JVM start to the end of the first (warm-up) step
      */
     public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
-                         int threads, String backend, String phases, double startupSeconds) {
+                         double rssSlopeKbPerStep, double rssFirstMb, double rssLastMb, int threads, String backend,
+                         String phases, double startupSeconds) {
         public double imagesPerSecond() {
             return batchSize / (medianMs / 1000.0);
         }
@@ -47,7 +53,18 @@ public final class Benchmark {
         /** The line scripts read: its form is fixed. */
         public String line() {
             return String.format(Locale.ROOT, "bench %s: median_ms=%.1f img_s=%.1f spread_ms=%.1f-%.1f peak_rss_mb=%d "
-                    + "threads=%d backend=%s", name, medianMs, imagesPerSecond(), minMs, maxMs, peakRssMb, threads, backend);
+                    + "rss_slope_kb_step=%s threads=%d backend=%s", name, medianMs, imagesPerSecond(), minMs, maxMs,
+                    peakRssMb, slope(), threads, backend);
+        }
+
+        /** The memory figures for people: peak, and the anonymous resident memory across the timed steps. */
+        public String memoryLine(int timedSteps) {
+            return String.format(Locale.ROOT, "memory: peak RSS %d MB; RssAnon %.1f -> %.1f MB over %d timed steps, "
+                    + "slope %s KB/step", peakRssMb, rssFirstMb, rssLastMb, timedSteps, slope());
+        }
+
+        private String slope() {
+            return Double.isNaN(rssSlopeKbPerStep) ? "n/a" : String.format(Locale.ROOT, "%.1f", rssSlopeKbPerStep);
         }
     }
 
@@ -70,6 +87,7 @@ public final class Benchmark {
             Trainer trainer = new Trainer(run, List.of(), times);
             double startup = Double.NaN;
             double[] ms = new double[steps];
+            ResidentMemory.Trend rss = new ResidentMemory.Trend(steps);
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup && times != null) times.reset();
                 long t0 = System.nanoTime();
@@ -81,14 +99,18 @@ public final class Benchmark {
                     startup = (System.currentTimeMillis()
                             - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
                 }
-                if (i >= warmup) ms[i - warmup] = took;
-                out.printf(Locale.ROOT, "%s step %d: %.1f ms%n", i < warmup ? "warm-up" : "timed",
-                        i < warmup ? i + 1 : i - warmup + 1, took);
+                if (i >= warmup) {
+                    ms[i - warmup] = took;
+                    rss.sample();
+                }
+                out.printf(Locale.ROOT, "%s step %d: %.1f ms, RssAnon %.1f MB%n", i < warmup ? "warm-up" : "timed",
+                        i < warmup ? i + 1 : i - warmup + 1, took, ResidentMemory.anonymousKb() / 1024.0);
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
-            return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1], peakRssMb(),
+            return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1],
+                    ResidentMemory.peakKb() / 1024, rss.slopeKbPerStep(), rss.firstKb() / 1024.0, rss.lastKb() / 1024.0,
                     org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
                     Backend.classifier() + "/" + trainer.engine(),
                     times == null ? null : times.summary(), startup);
@@ -111,18 +133,6 @@ public final class Benchmark {
         for (int i = 0; i < classes; i++) names.add(Integer.toString(i));
         if (cgan) for (int i = 0; i < n; i++) labels[i] = i % classes;
         return new ImageSet(px, n, c, s, labels, names, "random images");
-    }
-
-    /** Peak resident set size of this process in MB (Linux), or -1 where /proc is absent. */
-    public static long peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: no figure
-        }
-        return -1;
     }
 
     private static void deleteTree(Path root) {

@@ -10,6 +10,7 @@ import dev.gan.io.AtomicFiles;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.Checkpoints;
 import dev.gan.io.RunDirectory;
+import dev.gan.io.RunLock;
 import dev.gan.io.RunLog;
 import dev.gan.io.TextFiles;
 import dev.gan.model.GanShape;
@@ -17,7 +18,10 @@ import dev.gan.step.AugmentProbability;
 import dev.gan.system.Backend;
 import dev.gan.train.listeners.Listeners;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +31,8 @@ import java.util.Locale;
  * A training run's lifecycle: started from a config, resumed from a checkpoint or continued in a given run directory,
  * then run - the run directory's first files and log lines, the listeners, and a clean stop on Ctrl-C (the current
  * step finishes and a checkpoint is written). What the run trains comes from {@link RunSetup} and its data from
- * {@link TrainingData}.
+ * {@link TrainingData}. A run is written by one process at a time: each way in locks the run directory
+ * ({@link RunLock}) before anything is written there, and holds it until the run ends.
  */
 public final class TrainSession {
     private TrainSession() {
@@ -55,11 +60,13 @@ public final class TrainSession {
         AugmentProbability augment = AugmentProbability.of(cfg.training());
         Engines.Selected engine = setup.engine(cfg, augment);
         RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, setup, engine, 0, 0, 0, augment, options);
+        try (RunLock lock = lock(dir.root())) {
+            return run(cfg, dir, setup, engine, 0, 0, 0, augment, options);
+        }
     }
 
-    /** Starts a new run in a given, existing run directory (sweeps place runs themselves). */
-    public static Result startIn(ExperimentConfig given, RunDirectory dir, Options options) {
+    /** Starts a new run in a given, existing run directory the caller has locked (sweeps place runs themselves). */
+    private static Result startIn(ExperimentConfig given, RunDirectory dir, Options options) {
         ExperimentConfig cfg = InitFrom.resolve(given);
         Backend.init();
         RunSetup setup = RunSetup.of(cfg, TrainingData.load(cfg, options.console()));
@@ -74,6 +81,14 @@ public final class TrainSession {
     public static Result resume(Path target, List<String> sets, Options options) {
         Backend.init();
         Path file = Checkpoints.resolve(target);
+        Path root = runOf(file);
+        if (root == null) return resumeLocked(file, sets, options);
+        try (RunLock lock = lock(root)) {
+            return resumeLocked(file, sets, options);
+        }
+    }
+
+    private static Result resumeLocked(Path file, List<String> sets, Options options) {
         String source = file + "!config.yaml";
         Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), source, List.of());
@@ -93,7 +108,18 @@ public final class TrainSession {
      * of this very config), from scratch otherwise. This is how a sweep starts and resumes each of its runs.
      */
     public static Result trainIn(ExperimentConfig cfg, Path root, Options options) {
-        RunDirectory dir = RunDirectory.at(root);
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UserException(root + ": cannot create the run directory (" + e.getMessage() + ")");
+        }
+        try (RunLock lock = lock(root)) {
+            return trainInLocked(cfg, RunDirectory.at(root), options);
+        }
+    }
+
+    private static Result trainInLocked(ExperimentConfig cfg, RunDirectory dir, Options options) {
+        Path root = dir.root();
         List<Path> checkpoints = Checkpoints.stepFiles(dir.checkpoints());
         if (checkpoints.isEmpty()) return startIn(cfg, dir, options);
         Backend.init();
@@ -128,11 +154,30 @@ public final class TrainSession {
                 : AugmentProbability.resume(cfg.training(), a.p(), a.signSum(), a.count());
         RunSetup setup = RunSetup.of(cfg, data, shape, nets);
         Engines.Selected engine = setup.engine(cfg, augment);
-        Path parent = file.toAbsolutePath().getParent();
-        RunDirectory dir = parent.getFileName().toString().equals("checkpoints")
-                ? new RunDirectory(parent.getParent())
-                : RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
-        return run(cfg, dir, setup, engine, st.step(), st.epoch(), st.batchesDrawn(), augment, options);
+        Path root = runOf(file);
+        if (root != null) {   // locked by the caller
+            return run(cfg, new RunDirectory(root), setup, engine, st.step(), st.epoch(), st.batchesDrawn(), augment,
+                    options);
+        }
+        RunDirectory dir = RunDirectory.create(Path.of(cfg.output().runsDir()), cfg.name());
+        try (RunLock lock = lock(dir.root())) {
+            return run(cfg, dir, setup, engine, st.step(), st.epoch(), st.batchesDrawn(), augment, options);
+        }
+    }
+
+    /** The run a checkpoint file belongs to ({@code <run>/checkpoints/step-N.zip}), or null for a loose file. */
+    private static Path runOf(Path checkpoint) {
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        if (!parent.getFileName().toString().equals("checkpoints")) return null;
+        Path given = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
+        return given != null ? given : parent.getParent();   // as the user gave it, for messages
+    }
+
+    /** Locks a run for training; a second writer is told who trains it and how to take over. */
+    private static RunLock lock(Path root) {
+        return RunLock.acquire(root, "gan train", h -> !"gan train".equals(h.command())
+                ? "wait for it to finish, then train again"
+                : "wait for it to finish, or stop it (kill " + h.pid() + ") and resume it: gan train --resume " + root);
     }
 
     private static Result run(ExperimentConfig cfg, RunDirectory dir, RunSetup setup, Engines.Selected engine, long step,

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code gan bench}: the machine-readable last line (naming the engine that ran), per-phase times with --verbose,
- * and no run directory.
+ * {@code gan bench}: the machine-readable last line (naming the engine that ran, with the memory slope), per-phase
+ * times with --verbose, and no run directory.
  */
 class BenchCommandTest {
     @TempDir
@@ -29,9 +29,12 @@ class BenchCommandTest {
         List<String> lines = r.out().strip().lines().toList();
         String last = lines.get(lines.size() - 1);
         assertTrue(last.matches("bench tinybench: median_ms=[0-9.]+ img_s=[0-9.]+ spread_ms=[0-9.]+-[0-9.]+ "
-                + "peak_rss_mb=[0-9]+ threads=[0-9]+ backend=linux-x86_64-onednn/fast"), last);
+                + "peak_rss_mb=[0-9]+ rss_slope_kb_step=-?[0-9]+\\.[0-9] threads=[0-9]+ "
+                + "backend=linux-x86_64-onednn/fast"), last);
+        assertTrue(r.out().matches("(?s).*memory: peak RSS [0-9]+ MB; RssAnon [0-9.]+ -> [0-9.]+ MB over 2 timed steps, "
+                + "slope -?[0-9]+\\.[0-9] KB/step.*"), r.out());
         assertTrue(r.out().contains("phases (mean per step): G forward"), r.out());
-        assertTrue(r.out().contains("timed step 2:"), r.out());
+        assertTrue(r.out().matches("(?s).*timed step 2: [0-9.]+ ms, RssAnon [0-9.]+ MB.*"), r.out());
         assertTrue(r.out().matches("(?s).*start-up: JVM start to end of the first step [0-9.]+ s.*"), r.out());
         assertFalse(Files.exists(tmp.resolve("runs")), "bench writes no run directory");
     }
