@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The RGB 64x64 folder of issue #12's ResNet-vs-DCGAN measurement (docs/architectures.md), rebuilt offline.
+"""The RGB 64x64 wallpaper-crops folder of the ResNet-vs-DCGAN measurement (docs/architectures.md), rebuilt offline.
 
 Ten 1024 px renderings of Debian's wallpapers (packages gnome-backgrounds and ukui-wallpapers), one class per
 picture, 1,000 random square crops each: 128 to 384 px, block-averaged to 64x64, written as PNGs. Needs those two
@@ -8,8 +8,10 @@ packages, imagemagick (to decode .webp/.jpg) and numpy; no network beyond Debian
     apt-get install -y gnome-backgrounds ukui-wallpapers imagemagick
     python3 scripts/make-wallpaper-crops.py data/wallpaper-crops64      # 10 classes x 1,000 PNGs, ~80 MB
 """
-import os, struct, subprocess, sys, zlib
+import os, subprocess, sys
 import numpy as np
+
+from rgbset import write_png   # the same zlib-only PNG writer the other dataset scripts use
 
 PICTURES = {  # class -> source file
     "2004default": "/usr/share/backgrounds/2004default.jpg", "calla": "/usr/share/backgrounds/calla.png",
@@ -29,15 +31,6 @@ def read(path, scratch):
     w, h = map(int, size.split())
     return np.frombuffer(data, np.uint8).reshape(h, w, 3)
 
-
-def write_png(path, rgb):
-    """An 8-bit RGB PNG with zlib alone (no imaging library needed)."""
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
-    chunk = lambda kind, d: struct.pack(">I", len(d)) + kind + d + struct.pack(">I", zlib.crc32(kind + d) & 0xffffffff)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
 def main(out, per_class=1000, seed=12):
