@@ -130,7 +130,10 @@ class ImageFormatsTest {
     /** Null when ImageMagick's convert runs and can write WebP, else why not. */
     private static String imageMagickMissing() {
         try {
-            if (!run(List.of("convert", "-version")).contains("ImageMagick")) return "convert is not ImageMagick's";
+            // the real one's first line; a stand-in that only names ImageMagick in its refusal does not count
+            if (!run(List.of("convert", "-version")).contains("Version: ImageMagick")) {
+                return "convert is not ImageMagick's";
+            }
             boolean webp = run(List.of("convert", "-list", "format")).lines()
                     .anyMatch(l -> l.strip().matches("WEBP\\*? +WEBP +rw.*"));
             return webp ? null : "ImageMagick cannot write WebP (no webp delegate)";
