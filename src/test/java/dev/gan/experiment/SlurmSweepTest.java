@@ -227,15 +227,15 @@ class SlurmSweepTest {
     }
 
     /**
-     * Every file of a folder with its text, but what each attempt rewrites from the rest: the batch scripts, and the
-     * sweep's report.html (it carries the time it was written).
+     * Every file of a folder with its text, but what each attempt rewrites from the rest: the batch scripts, the
+     * sweep's report.html (it carries the time it was written) and the lock file (it names the attempt that holds it).
      */
     private static Map<String, String> contents(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String name = p.getFileName().toString();
-                if (!name.endsWith(".sbatch") && !name.equals("report.html")) {
+                if (!name.endsWith(".sbatch") && !name.equals("report.html") && !name.equals(".lock")) {
                     out.put(dir.relativize(p).toString(), Files.readString(p));
                 }
             }
