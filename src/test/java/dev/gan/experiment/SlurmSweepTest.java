@@ -254,9 +254,12 @@ class SlurmSweepTest {
 
     /**
      * A requeued job waits about two minutes before Slurm starts it again (its launch credential must expire); the
-     * test does not: the scheduling delay is Slurm's, the resume is what is tested.
+     * test does not: the scheduling delay is Slurm's, the resume is what is tested. It does wait two seconds, though:
+     * slurmd refuses a launch credential made in the same second as the requeue revoked the old one (it compares
+     * whole seconds), and Slurm then ends the task as failed instead of starting it ("Job credential revoked").
      */
-    private static void startNow(String task) {
+    private static void startNow(String task) throws InterruptedException {
+        Thread.sleep(2_000);
         slurm("scontrol", "update", "JobId=" + task, "StartTime=now");
     }
 
