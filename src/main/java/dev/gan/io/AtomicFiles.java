@@ -1,5 +1,7 @@
 package dev.gan.io;
 
+import dev.gan.system.TempFiles;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +39,8 @@ public final class AtomicFiles {
 
     private static void write(Path target, Writer writer, boolean sync) {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+        // named after this process: two writers never share it, and a killed writer's leftover can be told dead
+        Path tmp = TempFiles.ofProcess(target);
         try {
             Files.createDirectories(dir);
             try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -1,12 +1,15 @@
 package dev.gan.io;
 
 import dev.gan.UserException;
+import dev.gan.system.TempFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The folder a training run writes: {@code <runs_dir>/<name>-NNN/} with the resolved config, the command line, a
@@ -80,6 +83,21 @@ public record RunDirectory(Path root) {
 
     public Path sampleGrid(long step) {
         return samples().resolve(String.format("step-%06d.png", step));
+    }
+
+    /**
+     * Removes the temporaries that a killed writer of this run left (a half-written checkpoint, grid or metrics file:
+     * {@link AtomicFiles} names them after their process). Call it holding the run's lock, as a run starts or
+     * resumes; returns one entry per folder that had any. Checkpoints and grids carry their step in the name, so no
+     * later write of the same name would come to remove them.
+     */
+    public List<TempFiles.Removed> removeStaleTemporaries() {
+        List<TempFiles.Removed> out = new ArrayList<>();
+        for (Path dir : List.of(root, checkpoints(), samples())) {
+            TempFiles.Removed gone = TempFiles.removeStaleIn(dir);
+            if (gone.any()) out.add(gone);
+        }
+        return out;
     }
 
     public String name() {

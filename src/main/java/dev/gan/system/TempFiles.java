@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * Temporary files written beside their target and renamed over it when complete, named after the process that
- * writes them: {@code .<target name>.<pid>@<host>.<random>.tmp}. Two writers of one target never share a temporary,
- * and a writer killed before its rename (kill -9, a lost node) leaves a file whose owner can be told dead: the next
- * writer of that target removes it. A temporary of a live process, or of another host (a shared file system), is
- * left alone. Names without a host (written by earlier versions) count as this host's.
+ * writes them: {@code .<target name>.<pid>@<host>.<random>.tmp}, or without the random part ({@link #ofProcess}).
+ * Two writers of one target never share a temporary, and a writer killed before its rename (kill -9, a lost node)
+ * leaves a file whose owner can be told dead: the next writer of that target, or of that run, removes it. A
+ * temporary of a live process, or of another host (a shared file system), is left alone. Names without a host
+ * (written by earlier versions) count as this host's.
  */
 public final class TempFiles {
     private static final String HOST = host();
@@ -31,18 +32,42 @@ public final class TempFiles {
     }
 
     /**
+     * This process's one temporary name for {@code target}: {@code .<target name>.<pid>@<host>.tmp}. For writers
+     * that never write one target twice at once within a process (a run's files, under its run lock), so the name
+     * can be known in advance.
+     */
+    public static Path ofProcess(Path target) {
+        Path abs = target.toAbsolutePath();
+        return abs.getParent().resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "@" + HOST
+                + ".tmp");
+    }
+
+    /**
      * Deletes the temporaries of {@code target} whose writer, a process of this host, has ended; returns what it
      * deleted with their sizes. A file it cannot delete (permissions, already gone) is skipped.
      */
     public static Removed removeStale(Path target) {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
+        return remove(abs.getParent(), "." + globSafe(abs.getFileName()) + ".*.tmp",
+                Pattern.quote(abs.getFileName().toString()));
+    }
+
+    /**
+     * Deletes every temporary in {@code dir}, of any target, whose writer on this host has ended: for a folder that
+     * gets new file names as it goes (a run's {@code step-N.zip} checkpoints and grids), where the next writer of the
+     * same name may never come.
+     */
+    public static Removed removeStaleIn(Path dir) {
+        return remove(dir.toAbsolutePath(), ".*.tmp", ".+");
+    }
+
+    private static Removed remove(Path dir, String glob, String targetRegex) {
         List<Path> gone = new ArrayList<>();
         long bytes = 0;
         if (!Files.isDirectory(dir)) return new Removed(dir, gone, 0);
-        Pattern name = Pattern.compile("\\." + Pattern.quote(abs.getFileName().toString())
-                + "\\.([0-9]+)(?:@([A-Za-z0-9_-]+))?\\.[0-9a-f]+\\.tmp");
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "." + globSafe(abs.getFileName()) + ".*.tmp")) {
+        Pattern name = Pattern.compile("\\." + targetRegex
+                + "\\.([0-9]+)(?:@([A-Za-z0-9_-]+))?(?:\\.[0-9a-f]+)?\\.tmp");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
             for (Path f : files) {
                 Matcher m = name.matcher(f.getFileName().toString());
                 if (!m.matches() || (m.group(2) != null && !m.group(2).equals(HOST))) continue;

@@ -200,6 +200,7 @@ public final class TrainSession {
             TrainingRun run = new TrainingRun(cfg, yaml, shape, data.classNames(), nets.generator(), nets.discriminator(),
                     nets.stabilisers(), data, dir, log, step, epoch, batchesDrawn, augment, setup.objective());
             log.info((step > 0 ? "resuming " : "run ") + dir.root() + (step > 0 ? " at step " + step : ""));
+            dir.removeStaleTemporaries().forEach(gone -> log.info(gone.line()));
             log.info(RunLines.data(data));
             if (!data.skippedFiles().isEmpty()) {
                 AtomicFiles.writeString(dir.file(RunDirectory.SKIPPED), String.join("\n", data.skippedFiles()) + "\n");

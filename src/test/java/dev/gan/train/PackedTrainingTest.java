@@ -2,6 +2,7 @@ package dev.gan.train;
 
 import dev.gan.TestRuns;
 import dev.gan.io.Checkpoints;
+import dev.gan.system.TempFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,7 +75,8 @@ class PackedTrainingTest {
         Path cfg = TestRuns.tinyConfig(tmp, "full", "");
         Path checkpoints = tmp.resolve("runs/full-001/checkpoints");
         Files.createDirectories(checkpoints);
-        Files.createSymbolicLink(checkpoints.resolve(".step-000004.zip.tmp"), dev);
+        Path temporary = TempFiles.ofProcess(checkpoints.resolve("step-000004.zip"));   // this JVM's: gan runs in it
+        Files.createSymbolicLink(temporary, dev);
         TestRuns.Result r = gan("train", "--config", cfg.toString(), "--run-dir", tmp.resolve("runs/full-001").toString(),
                 "--set", "output.checkpoint_every=2", "--set", "training.steps=4");
         assertEquals(1, r.exit(), r.toString());
@@ -84,7 +86,7 @@ class PackedTrainingTest {
                 + "--resume " + tmp.resolve("runs/full-001"), r.err().strip());
         assertEquals(List.of(step2), Checkpoints.stepFiles(checkpoints));
         assertEquals(2, Checkpoints.read(step2, true).state().step());
-        assertTrue(Files.notExists(checkpoints.resolve(".step-000004.zip.tmp")), "the temporary name is removed");
+        assertTrue(Files.notExists(temporary, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the temporary name is removed");
     }
 
     /**

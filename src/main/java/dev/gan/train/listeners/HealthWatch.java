@@ -105,9 +105,12 @@ public final class HealthWatch implements TrainingListener {
 
     private void checkDiversity(TrainingRun run, WatchConfig w) {
         // the generator the grids show: a collapse is what a user would see in them
-        INDArray images = Samples.generate(run.samplingGenerator(), run.shape(), fixed.z(), fixed.labels(),
-                run.config().training().batchSize());
-        double spread = Diversity.meanPairwiseDistance(images);
+        double spread;
+        // closed here: a batch of images every few dozen steps is dead weight until a collection frees it
+        try (INDArray images = Samples.generate(run.samplingGenerator(), run.shape(), fixed.z(), fixed.labels(),
+                run.config().training().batchSize())) {
+            spread = Diversity.meanPairwiseDistance(images);
+        }
         boolean collapsed = spread < w.collapseRatio() * realSpread;
         if (collapsed && !collapseWarned) {
             alarm(run, w, String.format(Locale.ROOT, "step %d: the fixed-noise samples are nearly alike (mean "
