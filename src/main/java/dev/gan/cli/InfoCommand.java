@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code gan info}: what this gan runs on - software, CPU, memory limits, GPUs and whether this build can use them. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Show the build and the machine: gan, Java and ND4J versions, the CPU and its ISA "
-                + "extensions, OpenMP threads, oneDNN, memory limits, and each visible GPU with its compute "
-                + "capability and whether this build can run on it (see README \"GPU\")."})
+                + "extensions, whether it does bf16 arithmetic (avx512_bf16 or amx_bf16), OpenMP threads, oneDNN, "
+                + "memory limits, and each visible GPU with its compute capability and whether this build can run "
+                + "on it (see README \"GPU\")."})
 final class InfoCommand implements Callable<Integer> {
     @ParentCommand
     Gan root;

@@ -54,11 +54,10 @@ final class GraphParts {
      */
     static String generatorInputs(GraphBuilder b, ModelConfig m, GanShape shape) {
         if (!shape.conditional()) {
-            b.addInputs(GanModels.G_Z).setInputTypes(InputType.feedForward(shape.latentSize()));
+            b.addInputs(GanModels.G_Z).setInputTypes(generatorInputTypes(shape));
             return GanModels.G_Z;
         }
-        b.addInputs(GanModels.G_Z, GanModels.G_LABEL).setInputTypes(InputType.feedForward(shape.latentSize()),
-                InputType.feedForward(shape.numClasses()));
+        b.addInputs(GanModels.G_Z, GanModels.G_LABEL).setInputTypes(generatorInputTypes(shape));
         if (!m.generatorConcat()) return GanModels.G_Z;
         b.addVertex("zy", new MergeVertex(), GanModels.G_Z, GanModels.G_LABEL);
         return "zy";
@@ -80,20 +79,35 @@ final class GraphParts {
      * label maps for the concat conditioning.
      */
     static String discriminatorInputs(GraphBuilder b, GanShape shape) {
-        InputType image = InputType.convolutional(shape.size(), shape.size(), shape.channels());
         b.addVertex(GanModels.D_INPUT_GRAD, new PreprocessorVertex(new EpsCapture()), GanModels.D_IMAGE);
         if (!shape.conditional()) {
-            b.addInputs(GanModels.D_IMAGE).setInputTypes(image);
+            b.addInputs(GanModels.D_IMAGE).setInputTypes(discriminatorInputTypes(shape));
             return GanModels.D_INPUT_GRAD;
         }
         if (shape.projection()) {
-            b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL).setInputTypes(image, InputType.feedForward(shape.numClasses()));
+            b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL).setInputTypes(discriminatorInputTypes(shape));
             return GanModels.D_INPUT_GRAD;
         }
-        b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL_MAPS).setInputTypes(image,
-                InputType.convolutional(shape.size(), shape.size(), shape.numClasses()));
+        b.addInputs(GanModels.D_IMAGE, GanModels.D_LABEL_MAPS).setInputTypes(discriminatorInputTypes(shape));
         b.addVertex("x_y", new MergeVertex(), GanModels.D_INPUT_GRAD, GanModels.D_LABEL_MAPS);
         return "x_y";
+    }
+
+    /**
+     * The types of G's inputs, in the order {@link #generatorInputs} declares them: z, and the one-hot label of a
+     * conditional G. Kept apart so that whoever reads a built graph's shapes ({@link NetworkMacs}) uses these.
+     */
+    static InputType[] generatorInputTypes(GanShape shape) {
+        InputType z = InputType.feedForward(shape.latentSize());
+        return shape.conditional() ? new InputType[]{z, InputType.feedForward(shape.numClasses())} : new InputType[]{z};
+    }
+
+    /** The types of D's inputs, in the order {@link #discriminatorInputs} declares them: the image, then the label. */
+    static InputType[] discriminatorInputTypes(GanShape shape) {
+        InputType image = InputType.convolutional(shape.size(), shape.size(), shape.channels());
+        if (!shape.conditional()) return new InputType[]{image};
+        return new InputType[]{image, shape.projection() ? InputType.feedForward(shape.numClasses())
+                : InputType.convolutional(shape.size(), shape.size(), shape.numClasses())};
     }
 
     /**

@@ -62,6 +62,19 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
                 1024 * number(field(read(Path.of("/proc/meminfo")), "MemTotal", "0")), gpus);
     }
 
+    /** The flags of {@link #ISA_FLAGS} that do bf16 arithmetic: AVX-512 BF16's dot products, AMX's bf16 tiles. */
+    static final List<String> BF16_FLAGS = List.of("avx512_bf16", "amx_bf16");
+
+    /** This machine's flags of {@link #ISA_FLAGS}, from /proc/cpuinfo (empty where there is none). */
+    public static List<String> cpuIsa() {
+        return isa(read(Path.of("/proc/cpuinfo")));
+    }
+
+    /** The flags of {@code isa} that give bf16 arithmetic; empty when the CPU has none. */
+    public static List<String> bf16(List<String> isa) {
+        return isa.stream().filter(BF16_FLAGS::contains).toList();
+    }
+
     /** The ISA flags of the first processor of a /proc/cpuinfo text that are in {@link #ISA_FLAGS}, in that order. */
     static List<String> isa(String cpuinfo) {
         String flags = field(cpuinfo, "flags", field(cpuinfo, "Features", ""));
@@ -121,6 +134,9 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
         out.add("nd4j         " + backend + ", " + classifier);
         out.add("cpu          " + cpuModel + ", " + cores + (cores == 1 ? " core" : " cores"));
         out.add("isa          " + (isa.isEmpty() ? "(none of " + String.join(" ", ISA_FLAGS.subList(0, 7)) + ")" : String.join(" ", isa)));
+        List<String> bf16 = bf16(isa);
+        out.add("bf16         " + (bf16.isEmpty() ? "no (needs " + String.join(" or ", BF16_FLAGS) + ")"
+                : "yes (" + String.join(", ", bf16) + ")"));
         out.add("openmp       " + ompThreads + (ompThreads == 1 ? " thread" : " threads") + " (OMP_NUM_THREADS)");
         out.add("onednn       " + (gpus.cudaBuild() ? "not used (CUDA build: cuDNN instead)"
                 : onednnHelpers ? "on (DL4J's oneDNN layer helpers, libnd4j's oneDNN ops)" : "off"));
@@ -162,6 +178,8 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
         cpu.put("model", cpuModel);
         cpu.put("cores", cores);
         isa.forEach(cpu.putArray("isa")::add);
+        cpu.put("bf16", !bf16(isa).isEmpty());
+        bf16(isa).forEach(cpu.putArray("bf16_isa")::add);
         root.put("omp_threads", ompThreads);
         root.put("onednn_helpers", onednnHelpers);
         ObjectNode mem = root.putObject("memory");

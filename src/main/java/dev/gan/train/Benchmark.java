@@ -5,8 +5,10 @@ import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.step.AugmentProbability;
+import dev.gan.step.StepFlops;
 import dev.gan.step.StepTimes;
 import dev.gan.system.Backend;
+import dev.gan.system.MatmulPeak;
 import dev.gan.system.ResidentMemory;
 
 import java.io.IOException;
@@ -24,7 +26,9 @@ import java.util.SplittableRandom;
 /**
  * Times the training step of a config on random images: the same {@link Trainer#oneStep()} that {@code gan train}
  * runs, with the networks the config builds, so the figure is the trainer's and not a copy's. The benchmark's
- * protocol (shared/BENCHMARK.md): warm-up steps, then the median of the timed steps.
+ * protocol (shared/BENCHMARK.md): warm-up steps, then the median of the timed steps. Beside the time, the step's
+ * FLOPs ({@link StepFlops}) and the machine's matrix-multiply rate measured in the same process after the steps
+ * ({@link MatmulPeak}), so that a step time reads as a share of what the machine can do.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -42,19 +46,65 @@ public final class Benchmark {
      * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast
      * @param phases   mean time per phase, or null when not asked for
      * @param startupSeconds JVM start to the end of the first (warm-up) step
+     * @param gflopStep GFLOP of one step ({@link StepFlops})
+     * @param peak     the machine's matrix-multiply rates, measured after the steps; null when not asked for
      */
     public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
                          double rssSlopeKbPerStep, double rssFirstMb, double rssLastMb, int threads, String backend,
-                         String phases, double startupSeconds) {
+                         String phases, double startupSeconds, double gflopStep, MatmulPeak peak) {
         public double imagesPerSecond() {
             return batchSize / (medianMs / 1000.0);
         }
 
-        /** The line scripts read: its form is fixed. */
+        /** The step's FLOPs over its median time. */
+        public double gflopPerSecond() {
+            return gflopStep / (medianMs / 1000.0);
+        }
+
+        /** The fp32 matrix-multiply rate; NaN when not measured. */
+        public double peakFp32() {
+            return peak == null ? Double.NaN : peak.fp32GflopS();
+        }
+
+        /** {@link #gflopPerSecond()} as a share of the fp32 matrix-multiply rate; NaN when that was not measured. */
+        public double shareOfPeak() {
+            return gflopPerSecond() / peakFp32();
+        }
+
+        /** The bf16 rate; NaN when not measured or when the CPU has no bf16 arithmetic. */
+        public double peakBf16() {
+            return peak == null ? Double.NaN : peak.bf16GflopS();
+        }
+
+        /**
+         * The line scripts read: its form is fixed, and keys are only ever appended. A peak not measured (--no-peak)
+         * is n/a; a bf16 rate on a CPU without bf16 arithmetic is none.
+         */
         public String line() {
             return String.format(Locale.ROOT, "bench %s: median_ms=%.1f img_s=%.1f spread_ms=%.1f-%.1f peak_rss_mb=%d "
-                    + "rss_slope_kb_step=%s threads=%d backend=%s", name, medianMs, imagesPerSecond(), minMs, maxMs,
-                    peakRssMb, slope(), threads, backend);
+                    + "rss_slope_kb_step=%s threads=%d backend=%s gflop_step=%.2f gflop_s=%.1f peak_fp32_gflop_s=%s "
+                    + "share_of_peak=%s peak_bf16_gflop_s=%s", name, medianMs, imagesPerSecond(), minMs, maxMs,
+                    peakRssMb, slope(), threads, backend, gflopStep, gflopPerSecond(),
+                    figure("%.1f", peakFp32(), "n/a"), figure("%.3f", shareOfPeak(), "n/a"),
+                    peak == null ? "n/a" : figure("%.1f", peakBf16(), "none"));
+        }
+
+        private static String figure(String format, double value, String missing) {
+            return Double.isNaN(value) ? missing : String.format(Locale.ROOT, format, value);
+        }
+
+        /** The rate for people: FLOPs, time, and how it stands against the machine's matrix-multiply rates. */
+        public String rateLine() {
+            String rate = String.format(Locale.ROOT, "rate: %.2f GFLOP per step in %.1f ms = %.1f GFLOP/s", gflopStep,
+                    medianMs, gflopPerSecond());
+            if (peak == null) return rate + "; matrix-multiply peak not measured (--no-peak)";
+            String bf16 = !Double.isNaN(peakBf16()) ? String.format(Locale.ROOT, "bf16 peak %.1f GFLOP/s (%s)",
+                    peakBf16(), String.join(", ", peak.bf16Isa()))
+                    : peak.bf16Isa().isEmpty() ? "no bf16 arithmetic on this CPU"
+                    : "bf16 matmul failed on this build";
+            return rate + String.format(Locale.ROOT, ", %.1f%% of the fp32 matmul peak %.1f GFLOP/s (%d^3, best of "
+                    + "%d, %d thread%s); %s", 100 * shareOfPeak(), peak.fp32GflopS(), peak.size(), MatmulPeak.TIMED,
+                    threads, threads == 1 ? "" : "s", bf16);
         }
 
         /** The memory figures for people: peak, and the anonymous resident memory across the timed steps. */
@@ -68,11 +118,15 @@ public final class Benchmark {
         }
     }
 
-    public static Result run(ExperimentConfig cfg, String name, int steps, int warmup, boolean phases, PrintStream out) {
+    /** @param peak measure the machine's matrix-multiply rates after the steps (a few seconds) */
+    public static Result run(ExperimentConfig cfg, String name, int steps, int warmup, boolean phases, boolean peak,
+                             PrintStream out) {
         Backend.init();
         RunSetup setup = RunSetup.of(cfg, randomImages(cfg));
         ImageSet data = setup.data();
         Networks nets = setup.nets();
+        double gflopStep = StepFlops.perStep(nets.generator(), nets.discriminator(), setup.shape(), cfg.training())
+                / 1e9;
         Path tmp;
         try {
             tmp = Files.createTempDirectory("gan-bench");
@@ -109,11 +163,15 @@ public final class Benchmark {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            // read before the matrix products, whose arrays are no part of the step's memory
+            long peakRssMb = ResidentMemory.peakKb() / 1024;
+            // after the steps: the products neither warm up nor disturb the step, and run on the same threads
+            MatmulPeak rates = peak ? MatmulPeak.measure() : null;
             return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1],
-                    ResidentMemory.peakKb() / 1024, rss.slopeKbPerStep(), rss.firstKb() / 1024.0, rss.lastKb() / 1024.0,
+                    peakRssMb, rss.slopeKbPerStep(), rss.firstKb() / 1024.0, rss.lastKb() / 1024.0,
                     org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
                     Backend.classifier() + "/" + trainer.engine(),
-                    times == null ? null : times.summary(), startup);
+                    times == null ? null : times.summary(), startup, gflopStep, rates);
         } finally {
             deleteTree(tmp);
         }

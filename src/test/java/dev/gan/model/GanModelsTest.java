@@ -52,6 +52,11 @@ class GanModelsTest {
         // G: Dense(100 -> 128*7*7) + BN per channel, ConvT(128->64) + BN, ConvT(64->1); D: Conv(1->64), Conv(64->128) + BN, Dense(6272->1)
         assertEquals(100L * 6272 + 4 * 128 + 128L * 64 * 16 + 4 * 64 + 64L * 16 + 1, g.numParams());
         assertEquals(16L * 64 + 64 + 64L * 128 * 16 + 4 * 128 + 6272 + 1, d.numParams());
+        // multiply-adds per image, by hand: a conv does k*k*inC per output value, a deconv k*k*outC per input value
+        long fc = 100L * 6272, up1 = 7 * 7 * 128L * 64 * 16, up2 = 14 * 14 * 64L * 16;
+        assertEquals(new NetworkMacs(fc + up1 + up2, fc, 0), NetworkMacs.generator(g, shape));
+        long conv1 = 14 * 14 * 64L * 16, conv2 = 7 * 7 * 128L * 64 * 16;
+        assertEquals(new NetworkMacs(conv1 + conv2 + 6272, conv1, 0), NetworkMacs.discriminator(d, shape));
     }
 
     @org.junit.jupiter.api.Test
