@@ -36,17 +36,18 @@ public final class ConfigSchema {
     static final String README = "/dev/gan/config/README.md";
 
     /** Keys whose values are a fixed list: offered as completions. Add a key here when it gets such a list. */
-    private static final Map<String, List<?>> ENUMS = Map.of(
-            "data.format", DataConfig.FORMATS,
-            "data.image_size", ModelConfig.SUPPORTED_SIZES,
-            "data.channels", List.of(1, 3),
-            "model.type", ModelConfig.TYPES,
-            "model.arch", ModelConfig.ARCHS,
-            "model.conditioning", ModelConfig.CONDITIONINGS,
-            "model.g_conditioning", ModelConfig.G_CONDITIONINGS,
-            "model.spectral_norm", ModelConfig.SPECTRAL_NORMS,
-            "training.engine", TrainingConfig.ENGINES,
-            "training.loss", TrainingConfig.LOSSES);
+    private static final Map<String, List<?>> ENUMS = Map.ofEntries(
+            Map.entry("data.format", DataConfig.FORMATS),
+            Map.entry("data.image_size", ModelConfig.SUPPORTED_SIZES),
+            Map.entry("data.channels", List.of(1, 3)),
+            Map.entry("model.type", ModelConfig.TYPES),
+            Map.entry("model.arch", ModelConfig.ARCHS),
+            Map.entry("model.conditioning", ModelConfig.CONDITIONINGS),
+            Map.entry("model.g_conditioning", ModelConfig.G_CONDITIONINGS),
+            Map.entry("model.spectral_norm", ModelConfig.SPECTRAL_NORMS),
+            Map.entry("training.engine", TrainingConfig.ENGINES),
+            Map.entry("training.loss", TrainingConfig.LOSSES),
+            Map.entry("training.precision", TrainingConfig.PRECISIONS));
 
     /** Text keys that also take a plain number (training.augment_p: 0.5, or auto). */
     private static final List<String> NUMBER_OR_WORD = List.of("training.augment_p");

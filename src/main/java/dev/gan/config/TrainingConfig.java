@@ -39,14 +39,23 @@ import java.util.List;
  *                       resumed run never loads it again
  * @param freezeD        FreezeD: D's first N blocks (DCGAN: a conv layer with its BatchNorm and activation; ResNet: a
  *                       residual block) keep their weights and BatchNorm / spectral-norm state (0 = train all of D)
+ * @param precision      what the fast engine's convolutions multiply in: {@code fp32}, or {@code bf16} (oneDNN's
+ *                       bf16 kernels on bf16 copies, float32 results; weights, BatchNorm and Adam stay float32);
+ *                       bf16 needs a CPU with avx512_bf16 or amx_bf16
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
                              int gSteps, String augment, String engine, EmaConfig ema, String loss, double r1Gamma,
                              int r1Every, String augmentP, double adaTarget, double adaKimg, String initFrom,
-                             int freezeD) {
+                             int freezeD, String precision) {
 
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
+
+    /** The values of {@code precision}. */
+    public static final List<String> PRECISIONS = List.of("fp32", "bf16");
+
+    /** precision's value that runs convolutions in bf16. */
+    public static final String BF16 = "bf16";
 
     /** The transforms {@code augment} may name (DiffAugment's policy names). */
     public static final List<String> AUGMENTATIONS = List.of("color", "translation", "cutout");
@@ -70,14 +79,14 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
-                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100, null, 0);
+                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100, null, 0, "fp32");
     }
 
     /** The same training section with another init_from (the checkpoint file a run directory resolves to). */
     public TrainingConfig withInitFrom(String file) {
         return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
                 evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, file,
-                freezeD);
+                freezeD, precision);
     }
 
     /** Whether init_from names a parent run. */
@@ -127,6 +136,12 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         p.check(isAugmentPolicy(augment), at + ".augment", "must be none or a comma-separated subset of "
                 + String.join(", ", AUGMENTATIONS), augment);
         p.check(ENGINES.contains(engine), at + ".engine", "must be one of " + ENGINES, engine);
+        p.check(PRECISIONS.contains(precision), at + ".precision", "must be one of " + PRECISIONS, precision);
+        if (BF16.equals(precision) && "dl4j".equals(engine)) {
+            // DL4J's layers run bf16 only as whole bf16 networks, through libnd4j's generic (slow) bf16 loops
+            p.add(at + ".precision", at + ".precision bf16 runs on the fast engine, and " + at + ".engine is dl4j: "
+                    + "set " + at + ".engine to fast or auto (or " + at + ".precision to fp32)");
+        }
         ema.validate(at + ".ema", p);
         validateObjective(at, p);
         p.check(initFrom == null || !initFrom.isBlank(), at + ".init_from",

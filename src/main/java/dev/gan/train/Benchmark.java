@@ -1,6 +1,7 @@
 package dev.gan.train;
 
 import dev.gan.config.ExperimentConfig;
+import dev.gan.config.TrainingConfig;
 import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
@@ -43,7 +44,8 @@ public final class Benchmark {
      *                 fewer than two timed steps. Near 0 when memory is flat after warm-up; a leak is a steady slope
      * @param rssFirstMb RssAnon after the first timed step
      * @param rssLastMb  RssAnon after the last timed step
-     * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast
+     * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast, and /bf16
+     *                 after it when the convolutions ran in bf16 (training.precision)
      * @param phases   mean time per phase, or null when not asked for
      * @param startupSeconds JVM start to the end of the first (warm-up) step
      * @param gflopStep GFLOP of one step ({@link StepFlops})
@@ -170,7 +172,8 @@ public final class Benchmark {
             return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1],
                     peakRssMb, rss.slopeKbPerStep(), rss.firstKb() / 1024.0, rss.lastKb() / 1024.0,
                     org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
-                    Backend.classifier() + "/" + trainer.engine(),
+                    Backend.classifier() + "/" + trainer.engine() + (TrainingConfig.BF16.equals(
+                            cfg.training().precision()) ? "/bf16" : ""),
                     times == null ? null : times.summary(), startup, gflopStep, rates);
         } finally {
             deleteTree(tmp);

@@ -12,12 +12,18 @@ import dev.gan.step.Stabilisers;
 import dev.gan.step.TrainingStep;
 import dev.gan.step.fast.FastStep;
 import dev.gan.step.fast.NotCovered;
+import dev.gan.step.fast.Precision;
+import dev.gan.step.fast.dnnl.Dnnl;
+import dev.gan.system.SystemInfo;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.List;
 
 /**
  * training.engine: which {@link TrainingStep} trains a pair of networks. {@code auto} takes the fast engine when it
  * covers every layer of both graphs and DL4J's own layers otherwise, so a model the fast engine does not know
  * (dropout, a SameDiff layer, ...) still trains, only slower; {@code fast} insists and says what is missing.
+ * training.precision bf16 runs on the fast engine only, and stops with one line where it cannot run as asked.
  */
 public final class Engines {
     public static final String AUTO = "auto";
@@ -32,10 +38,19 @@ public final class Engines {
      *
      * @param note why auto did not take the fast engine, or null
      */
-    public record Selected(TrainingStep step, String note) {
-        /** The engine's name, with the note when there is one: for logs and --dry-run. */
+    public record Selected(TrainingStep step, String note, String precision) {
+        /** @param note why auto did not take the fast engine, or null */
+        public Selected(TrainingStep step, String note) {
+            this(step, note, null);
+        }
+
+        /**
+         * The engine's name, with the note when there is one, and the precision when it is not fp32: for logs and
+         * --dry-run, e.g. "fast, precision bf16 (oneDNN 2.5.2, avx512_core_bf16 convolutions; ...)".
+         */
         public String describe() {
-            return step.engine() + (note == null ? "" : " (" + note + ")");
+            return step.engine() + (note == null ? "" : " (" + note + ")")
+                    + (precision == null ? "" : ", precision " + precision);
         }
     }
 
@@ -48,23 +63,53 @@ public final class Engines {
     public static Selected create(ExperimentConfig cfg, GanShape shape, ComputationGraph g, ComputationGraph d,
                                   Stabilisers s, AugmentProbability p, Objective objective) {
         String engine = cfg.training().engine();
+        Precision precision = Precision.of(cfg.training().precision());
+        if (precision == Precision.BF16) requireBf16(SystemInfo.bf16(SystemInfo.cpuIsa()));
+        String precisionLine = precision == Precision.BF16 ? bf16Kernels() : null;
         DiffAugment augment = DiffAugment.of(cfg.training().augment(), p);
         FrozenBlocks frozen = FrozenBlocks.of(d, cfg.training().freezeD());
         s.discriminatorNorm().hold(frozen.layers());
         String note = null;
         if (!DL4J.equals(engine)) {
             try {
-                return new Selected(s.wrap(new FastStep(g, d, shape, objective, augment, s.generatorNorm(),
-                        s.discriminatorNorm(), frozen), g), null);
+                TrainingStep fast = new FastStep(g, d, shape, objective, augment, s.generatorNorm(),
+                        s.discriminatorNorm(), frozen, precision);
+                return new Selected(s.wrap(fast, g), null, precisionLine);
             } catch (NotCovered e) {
                 if (FAST.equals(engine)) {
                     throw new UserException("training.engine is fast, but it does not cover " + e.getMessage()
                             + "; set training.engine to auto (falls back to dl4j) or dl4j");
+                }
+                if (precision == Precision.BF16) {
+                    // auto would fall back to DL4J's layers, which cannot run bf16 convolutions: say so, never run fp32
+                    throw new UserException("training.precision is bf16, which needs the fast engine, but it does not "
+                            + "cover " + e.getMessage() + "; set training.precision to fp32");
                 }
                 note = "training.engine auto: the fast engine does not cover " + e.getMessage();
             }
         }
         return new Selected(s.wrap(new Dl4jStep(g, d, shape, objective, augment, s.generatorNorm(),
                 s.discriminatorNorm(), frozen), g), note);
+    }
+
+    /**
+     * Stops a bf16 run on a CPU without bf16 arithmetic ({@code bf16Isa}: its avx512_bf16 / amx_bf16 flags): oneDNN
+     * would emulate bf16 there, slower than fp32, and the run should not quietly become that.
+     */
+    static void requireBf16(List<String> bf16Isa) {
+        if (bf16Isa.isEmpty()) {
+            throw new UserException("training.precision is bf16, but this CPU has no bf16 arithmetic (neither "
+                    + "avx512_bf16 nor amx_bf16 in /proc/cpuinfo); set training.precision to fp32");
+        }
+    }
+
+    /** The bf16 run's precision line, once oneDNN confirms that it dispatches to bf16 instructions. */
+    private static String bf16Kernels() {
+        if (Dnnl.bf16Isa() == null) {
+            throw new UserException("training.precision is bf16, but " + Dnnl.version() + " does not use this CPU's "
+                    + "bf16 instructions (is ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA set below avx512_core_bf16?); "
+                    + "set training.precision to fp32");
+        }
+        return Precision.BF16.describe();
     }
 }

@@ -99,7 +99,7 @@ final class FastNet {
      * (overwritten, not added), and dLoss/dInput of the chain's input returned (null when it starts with a merge).
      */
     INDArray backward(INDArray gradOut) {
-        return backward(gradOut, true);
+        return backward(gradOut, true, true);
     }
 
     /**
@@ -107,12 +107,21 @@ final class FastNet {
      * the stages still write them, but spectral norm skips turning them into the raw weights' gradients.
      */
     INDArray backwardToInput(INDArray gradOut) {
-        return backward(gradOut, false);
+        return backward(gradOut, false, true);
     }
 
-    private INDArray backward(INDArray gradOut, boolean parameterGradients) {
+    /**
+     * {@link #backward} for a pass whose input gradient nothing reads (the D step's, G's): the first stage may skip
+     * it (a bf16 convolution skips its backward-data pass), so this returns nothing.
+     */
+    void backwardToParameters(INDArray gradOut) {
+        backward(gradOut, true, false);
+    }
+
+    private INDArray backward(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
         INDArray g = gradOut;
-        for (int i = stages.size() - 1; i >= 0; i--) g = stages.get(i).backward(g);
+        for (int i = stages.size() - 1; i > 0; i--) g = stages.get(i).backward(g);
+        g = stages.get(0).backward(g, inputGradient);
         norm.endTrainingPass(parameterGradients);
         return g;
     }

@@ -52,9 +52,16 @@ public final class FastStep implements TrainingStep {
     /** With D's first blocks frozen (training.freeze_d). */
     public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective, DiffAugment augment,
                     SpectralNorm gNorm, SpectralNorm dNorm, FrozenBlocks dFrozen) throws NotCovered {
+        this(g, d, shape, objective, augment, gNorm, dNorm, dFrozen, Precision.FP32);
+    }
+
+    /** With D's first blocks frozen (training.freeze_d) and convolutions in {@code precision} (training.precision). */
+    public FastStep(ComputationGraph g, ComputationGraph d, GanShape shape, Objective objective, DiffAugment augment,
+                    SpectralNorm gNorm, SpectralNorm dNorm, FrozenBlocks dFrozen, Precision precision)
+            throws NotCovered {
         this.augment = augment;
-        NetCompiler.Plan gPlan = GraphCompiler.plan(g, "generator", ExternalGradientLoss.class);
-        NetCompiler.Plan dPlan = GraphCompiler.plan(d, "discriminator", BceWithLogitsLoss.class);
+        NetCompiler.Plan gPlan = GraphCompiler.plan(g, "generator", ExternalGradientLoss.class, precision);
+        NetCompiler.Plan dPlan = GraphCompiler.plan(d, "discriminator", BceWithLogitsLoss.class, precision);
         if (dPlan.chainInput() != 0) {
             // D's backprop returns the gradient of its chain's input, and the G step needs the image's (input 0)
             String image = d.getConfiguration().getNetworkInputs().get(0);
@@ -81,14 +88,14 @@ public final class FastStep implements TrainingStep {
         LogitLoss.Scored onReal = loss.score(d.forward(Labels.discriminatorInputs(shape, realSeen, realLabels)),
                 objective.real());
         if (augment != null) augment.probability().observeReal(onReal.meanSign(), b);
-        d.backward(onReal.gradient());
+        d.backwardToParameters(onReal.gradient());
         INDArray realGrads = realGradient.of(d.gradients().shape()).assign(d.gradients());
         R1Penalty r1 = objective.r1();
         if (r1 != null && r1.due(d.iterations())) regularize(r1, realSeen, realLabels, realGrads);
 
         LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)),
                 objective.loss().fake());
-        d.backward(onFake.gradient());
+        d.backwardToParameters(onFake.gradient());
         d.gradients().addi(realGrads);
         d.update(b);
         long t2 = System.nanoTime();
@@ -122,10 +129,10 @@ public final class FastStep implements TrainingStep {
         d.freezeActivations(true);
         try {
             d.forward(Labels.discriminatorInputs(shape, real.add(g.mul(e)), labels));
-            d.backward(one);
+            d.backwardToParameters(one);
             INDArray plus = r1Plus.of(d.gradients().shape()).assign(d.gradients());
             d.forward(Labels.discriminatorInputs(shape, real.sub(g.mul(e)), labels));
-            d.backward(one);
+            d.backwardToParameters(one);
             r1.accumulate(sum, plus, d.gradients(), e);
         } finally {
             d.freezeActivations(false);
@@ -147,7 +154,7 @@ public final class FastStep implements TrainingStep {
         INDArray dLossDSeen = d.backwardToInput(scored.gradient());   // D's parameters are not updated
         INDArray dLossDFake = aug == null ? dLossDSeen : aug.backprop(dLossDSeen);
         long t1 = System.nanoTime();
-        g.backward(dLossDFake);
+        g.backwardToParameters(dLossDFake);
         g.update(b);
         current = null;   // G's kept activations are for its old weights now
         long t2 = System.nanoTime();

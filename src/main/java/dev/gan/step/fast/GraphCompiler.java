@@ -41,13 +41,19 @@ final class GraphCompiler {
     private GraphCompiler() {
     }
 
-    /** The chain plan when there is one, else a one-stage plan of the whole graph; throws what neither covers. */
+    /** {@link #plan(ComputationGraph, String, Class, Precision)} in float32. */
     static NetCompiler.Plan plan(ComputationGraph graph, String role, Class<? extends ILossFunction> loss)
             throws NotCovered {
+        return plan(graph, role, loss, Precision.FP32);
+    }
+
+    /** The chain plan when there is one, else a one-stage plan of the whole graph; throws what neither covers. */
+    static NetCompiler.Plan plan(ComputationGraph graph, String role, Class<? extends ILossFunction> loss,
+                                 Precision precision) throws NotCovered {
         try {
-            return NetCompiler.plan(graph, role, loss);
+            return NetCompiler.plan(graph, role, loss, precision);
         } catch (NotCovered notAChain) {
-            List<NodeFactory> factories = graphPlan(graph, role, loss);
+            List<NodeFactory> factories = graphPlan(graph, role, loss, precision);
             int inputs = graph.getConfiguration().getNetworkInputs().size();
             // chain input 0: FastNet hands input 0 to the stage, which reads all inputs itself and returns input
             // 0's gradient - D's image, as FastStep expects
@@ -70,7 +76,8 @@ final class GraphCompiler {
     }
 
     private static List<NodeFactory> graphPlan(ComputationGraph graph, String role,
-                                               Class<? extends ILossFunction> loss) throws NotCovered {
+                                               Class<? extends ILossFunction> loss, Precision precision)
+            throws NotCovered {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         List<String> inputs = conf.getNetworkInputs();
         List<String> order = new ArrayList<>();
@@ -129,7 +136,7 @@ final class GraphCompiler {
                 }
                 String in = from.get(0);
                 NetCompiler.StageFactory layer = layer(role, name, graph.getLayer(name), last, loss,
-                        inPlace(graph, conf, in, consumers));
+                        inPlace(graph, conf, in, consumers), precision);
                 if (layer != null) stages.add(layer);
                 op = views -> {
                     List<Stage> built = new ArrayList<>();
@@ -158,8 +165,8 @@ final class GraphCompiler {
 
     /** The layers NetCompiler does not know, else NetCompiler's stage; null for a loss layer that passes on. */
     private static NetCompiler.StageFactory layer(String role, String name, Layer runtime, boolean last,
-                                                  Class<? extends ILossFunction> loss, boolean inPlace)
-            throws NotCovered {
+                                                  Class<? extends ILossFunction> loss, boolean inPlace,
+                                                  Precision precision) throws NotCovered {
         org.deeplearning4j.nn.conf.layers.Layer conf = runtime.conf().getLayer();
         String kind = conf.getClass().getSimpleName();
         if (conf.getClass() == LossLayer.class) {
@@ -203,6 +210,6 @@ final class GraphCompiler {
             }
             return views -> new BatchNormStage(b, views.params(name), views.gradients(name));
         }
-        return NetCompiler.layer(role, name, runtime, last, loss, inPlace);
+        return NetCompiler.layer(role, name, runtime, last, loss, inPlace, precision);
     }
 }

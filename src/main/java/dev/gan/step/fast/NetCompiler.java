@@ -35,7 +35,8 @@ import java.util.List;
  * network input (merges may add other inputs) to the graph's single output, which must be the loss layer the GAN
  * step expects. The plan only inspects the graph; its stages are built later, against the graph's gradient view.
  *
- * <p>Covered: DenseLayer, ConvolutionLayer and Deconvolution2D (NCHW, explicit padding, no dilation) and
+ * <p>Covered: DenseLayer, ConvolutionLayer and Deconvolution2D (NCHW, explicit padding, no dilation; in bf16 on
+ * oneDNN's kernels, {@link DnnlConvStage}) and
  * ActivationLayer with identity, ReLU, LeakyReLU or tanh; BatchNormalization (NCHW); FF-to-CNN and CNN-to-FF preprocessors; the EpsCapture
  * vertex; MergeVertex on dimension 1; the final OutputLayer or CnnLossLayer with the expected loss and no
  * activation. Dropout, weight noise, regularisation, constraints and gradient normalisation are not.
@@ -60,7 +61,8 @@ final class NetCompiler {
      * @param role the network's name in messages: "generator" or "discriminator"
      * @param loss the loss function the graph's output layer must have
      */
-    static Plan plan(ComputationGraph graph, String role, Class<? extends ILossFunction> loss) throws NotCovered {
+    static Plan plan(ComputationGraph graph, String role, Class<? extends ILossFunction> loss, Precision precision)
+            throws NotCovered {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         List<String> inputs = conf.getNetworkInputs();
         List<String> order = new ArrayList<>();
@@ -92,7 +94,8 @@ final class NetCompiler {
                     if (!(p.getPreProcessor() instanceof EpsCapture)) stages.add(reshape(role, name, p.getPreProcessor()));
                 } else if (vertex instanceof LayerVertex layerVertex) {
                     if (layerVertex.getPreProcessor() != null) stages.add(reshape(role, name, layerVertex.getPreProcessor()));
-                    StageFactory layer = layer(role, name, graph.getLayer(name), last, loss, afterBatchNorm(graph, previous));
+                    StageFactory layer = layer(role, name, graph.getLayer(name), last, loss, afterBatchNorm(graph, previous),
+                            precision);
                     if (layer != null) stages.add(layer);
                 } else {
                     throw new NotCovered(role, name, vertex.getClass().getSimpleName());
@@ -146,7 +149,8 @@ final class NetCompiler {
     }
 
     static StageFactory layer(String role, String name, Layer runtime, boolean last,
-                                      Class<? extends ILossFunction> loss, boolean afterBatchNorm) throws NotCovered {
+                              Class<? extends ILossFunction> loss, boolean afterBatchNorm, Precision precision)
+            throws NotCovered {
         org.deeplearning4j.nn.conf.layers.Layer conf = runtime.conf().getLayer();
         String kind = conf.getClass().getSimpleName();
         String problem = unsupportedTraining(conf);
@@ -182,6 +186,10 @@ final class NetCompiler {
             if (Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) throw new NotCovered(role, name, kind + " with dilation");
             if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) throw new NotCovered(role, name, kind + " with NHWC data");
             activation(role, name, c);
+            if (precision == Precision.BF16) {
+                return views -> new DnnlConvStage(c, views.params(name), views.gradients(name),
+                        Nonlinearity.of(c.getActivationFn()), true);
+            }
             return views -> new ConvStage(c, views.params(name), views.gradients(name), Nonlinearity.of(c.getActivationFn()));
         }
         if (conf.getClass() == ActivationLayer.class) {

@@ -15,4 +15,12 @@ interface Stage {
      * DL4J's own layers produce them) into the graph's gradient view and returns dLoss/dInput.
      */
     INDArray backward(INDArray gradOut);
+
+    /**
+     * {@link #backward}, told whether anything will read dLoss/dInput: the first stage of a pass whose input gradient
+     * is dropped (the D step's passes; G's, whose input is the noise) may skip it and return null.
+     */
+    default INDArray backward(INDArray gradOut, boolean inputGradient) {
+        return backward(gradOut);
+    }
 }

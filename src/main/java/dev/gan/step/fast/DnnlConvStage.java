@@ -1,0 +1,99 @@
+package dev.gan.step.fast;
+
+import dev.gan.step.fast.dnnl.ConvKernels;
+import dev.gan.step.fast.dnnl.Dnnl;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A ConvolutionLayer or Deconvolution2D as {@link ConvStage} runs it - same inputs, outputs and gradient arrays -
+ * but on oneDNN 2.5's primitives ({@link ConvKernels}), which in bf16 (training.precision) multiply bf16 copies of
+ * the input, the weights and dLoss/dOutput and accumulate and write float32: the layer's float32 weights stay DL4J's
+ * master copy, and its gradients, BatchNorm and Adam see float32 only. libnd4j's own conv ops run bf16 through
+ * generic loops, hundreds of times slower, and refuse float32 outputs from bf16 inputs. In float32 this stage
+ * computes what ConvStage does (tests hold it to ConvStage, which pins down the layouts).
+ */
+final class DnnlConvStage implements Stage {
+    private final boolean transposed, bf16;
+    private final int[] kernel, stride, padding;
+    private final long outChannels;
+    private final INDArray weights, bias, weightGrad, biasGrad;
+    private final Nonlinearity activation;
+    private final Buffer preActivation = new Buffer(), inputGrad = new Buffer();
+    /** The primitives for the last input shape: built again only when the batch size changes. */
+    private ConvKernels kernels;
+    private long[] kernelsShape;
+    private INDArray input;
+
+    DnnlConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads,
+                  Nonlinearity activation, boolean bf16) {
+        this.bf16 = bf16;
+        this.transposed = conf instanceof Deconvolution2D;
+        this.kernel = conf.getKernelSize();
+        this.stride = conf.getStride();
+        this.padding = conf.getPadding();
+        this.outChannels = conf.getNOut();
+        this.weights = params.get("W");
+        this.weightGrad = grads.get("W");
+        // DL4J keeps biases as [1, oC]
+        this.bias = conf.hasBias() ? params.get("b").reshape(outChannels) : null;
+        this.biasGrad = conf.hasBias() ? grads.get("b").reshape(outChannels) : null;
+        this.activation = activation;
+        for (INDArray a : new INDArray[]{weights, weightGrad, bias, biasGrad}) {
+            // oneDNN reads and writes these in place, by address
+            if (a != null && !Dnnl.plain(a)) throw new IllegalStateException("not plain: " + a.shapeInfoToString());
+        }
+    }
+
+    private long outSize(long in, int d) {
+        return transposed ? stride[d] * (in - 1) + kernel[d] - 2L * padding[d]
+                : (in + 2L * padding[d] - kernel[d]) / stride[d] + 1;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, INDArray[] inputs) {
+        input = Dnnl.plain(x) ? x : x.dup('c');
+        long[] shape = {x.size(0), outChannels, outSize(x.size(2), 0), outSize(x.size(3), 1)};
+        INDArray z = preActivation.of(shape);
+        kernels(input.shape(), shape).forward(input, weights, bias, z);
+        return activation.forward(z);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut, boolean inputGradient) {
+        INDArray delta = activation.backward(gradOut);
+        if (!Dnnl.plain(delta)) delta = delta.dup('c');
+        kernels.backwardWeights(input, delta, weightGrad, biasGrad);
+        if (!inputGradient) return null;
+        INDArray gx = inputGrad.of(input.shape());
+        kernels.backwardData(delta, weights, gx);
+        return gx;
+    }
+
+    /** oneDNN's names of the kernels for the last forward pass (which ISA, whether bf16): for tests and checks. */
+    String implementations() {
+        return kernels.implementations();
+    }
+
+    private ConvKernels kernels(long[] in, long[] out) {
+        if (kernels == null || !Arrays.equals(kernelsShape, in)) {
+            if (kernels != null) kernels.close();
+            long[] w = weights.shape();
+            // oneDNN's weight dimensions are (output channels, input channels, kH, kW) for both kinds
+            long[] dims = transposed ? new long[]{w[1], w[0], w[2], w[3]} : w.clone();
+            kernels = new ConvKernels(new ConvKernels.Geometry(transposed, in, dims, out,
+                    new long[]{stride[0], stride[1]}, new long[]{padding[0], padding[1]}, bias != null), bf16);
+            kernelsShape = in.clone();
+        }
+        return kernels;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.gan.step.fast.dnnl;
+
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * One convolution or transposed convolution (deconvolution) of one shape, as oneDNN's forward, backward-data and
+ * backward-weights primitives, reading and writing plain NCHW float32 ND4J arrays: the layer's input, weights and
+ * bias in DL4J's layouts, its pre-activation output, and its gradients.
+ *
+ * <p>In bf16, the primitives read bf16 copies of the input, the weights and dLoss/dOutput and write float32 (output,
+ * input gradient, weight and bias gradients): the float32 weights stay the master copy that DL4J's updater changes,
+ * and no gradient is rounded to bf16. oneDNN's bf16 kernels exist only for its blocked layouts, which the primitives
+ * choose ("any"); reorders convert between those and the plain arrays at every call. Float32 takes the same path
+ * (only the types differ), which is how tests check the layouts against ND4J's own conv2d / deconv2d.
+ *
+ * <p>Weights: a convolution's [oC, iC, kH, kW] is oneDNN's oihw; a deconvolution's, DL4J's [iC, oC, kH, kW], is
+ * oneDNN's iohw (oneDNN's deconvolution weights have the dimensions of its output channels first).
+ */
+public final class ConvKernels implements AutoCloseable {
+    /** The geometry of one layer at one batch size; padding is symmetric (explicit, DL4J's truncate mode). */
+    public record Geometry(boolean transposed, long[] src, long[] weights, long[] dst, long[] strides, long[] padding,
+                           boolean bias) {
+    }
+
+    /** Frees the native side when this object is closed or collected (oneDNN's objects are not JavaCPP's to free). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Natives natives = new Natives();
+    private final Cleaner.Cleanable cleanable = CLEANER.register(this, natives);
+    private final dnnl_stream stream = natives.stream;
+    /** Memories over the caller's arrays; their buffers are set at each call. */
+    private final dnnl_memory srcUser, weightsUser, dstUser, biasUser, diffDstUser, diffSrcUser, diffWeightsUser,
+            diffBiasUser;
+    /** What the primitives read and write, in their own layouts (or the user memory itself where it already fits). */
+    private final dnnl_memory src, weightsFwd, weightsBwd, diffDstData, diffDstWeights, srcWeights;
+    private final Dnnl.Exec forward, backwardData, backwardWeights;
+    /** Conversions, null where none is needed. */
+    private final Dnnl.Exec srcIn, weightsFwdIn, dstOut, diffDstIn, diffDstWeightsIn, weightsBwdIn, diffSrcOut,
+            diffWeightsOut, srcWeightsIn, diffBiasOut;
+    private final boolean bias;
+
+    /** @param bf16 bf16 inputs to the arithmetic (else float32 throughout) */
+    public ConvKernels(Geometry g, boolean bf16) {
+        this.bias = g.bias();
+        int in = bf16 ? dnnl_bf16 : dnnl_f32, any = dnnl_format_tag_any;
+        int weightsTag = g.transposed() ? dnnl_iohw : dnnl_oihw;
+        long[] biasDims = {g.weights()[0]};
+        dnnl_memory_desc_t srcPlain = Dnnl.md(g.src(), dnnl_f32, dnnl_nchw);
+        dnnl_memory_desc_t weightsPlain = Dnnl.md(g.weights(), dnnl_f32, weightsTag);
+        dnnl_memory_desc_t dstPlain = Dnnl.md(g.dst(), dnnl_f32, dnnl_nchw);
+        dnnl_memory_desc_t biasPlain = Dnnl.md(biasDims, dnnl_f32, dnnl_a);
+
+        dnnl_convolution_desc_t f = new dnnl_convolution_desc_t(), d = new dnnl_convolution_desc_t(),
+                w = new dnnl_convolution_desc_t();
+        long[] s = g.strides(), p = g.padding();
+        dnnl_memory_desc_t biasMd = bias ? biasPlain : null;
+        if (g.transposed()) {
+            Dnnl.check(dnnl_deconvolution_forward_desc_init(f, dnnl_forward_training, dnnl_deconvolution_direct,
+                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), in, any), biasMd, Dnnl.md(g.dst(), dnnl_f32, any),
+                    s, p, p), "deconvolution forward");
+            Dnnl.check(dnnl_deconvolution_backward_data_desc_init(d, dnnl_deconvolution_direct,
+                    Dnnl.md(g.src(), dnnl_f32, any), Dnnl.md(g.weights(), in, any), Dnnl.md(g.dst(), in, any), s, p, p),
+                    "deconvolution backward data");
+            Dnnl.check(dnnl_deconvolution_backward_weights_desc_init(w, dnnl_deconvolution_direct,
+                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), dnnl_f32, any), biasMd, Dnnl.md(g.dst(), in, any),
+                    s, p, p), "deconvolution backward weights");
+        } else {
+            Dnnl.check(dnnl_convolution_forward_desc_init(f, dnnl_forward_training, dnnl_convolution_direct,
+                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), in, any), biasMd, Dnnl.md(g.dst(), dnnl_f32, any),
+                    s, p, p), "convolution forward");
+            Dnnl.check(dnnl_convolution_backward_data_desc_init(d, dnnl_convolution_direct,
+                    Dnnl.md(g.src(), dnnl_f32, any), Dnnl.md(g.weights(), in, any), Dnnl.md(g.dst(), in, any), s, p, p),
+                    "convolution backward data");
+            Dnnl.check(dnnl_convolution_backward_weights_desc_init(w, dnnl_convolution_direct,
+                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), dnnl_f32, any), biasMd, Dnnl.md(g.dst(), in, any),
+                    s, p, p), "convolution backward weights");
+        }
+        dnnl_primitive_desc pf = Dnnl.primitiveDesc(f, null, "forward");
+        dnnl_primitive_desc pd = Dnnl.primitiveDesc(d, pf, "backward data");
+        dnnl_primitive_desc pw = Dnnl.primitiveDesc(w, pf, "backward weights");
+
+        srcUser = user(srcPlain);
+        weightsUser = user(weightsPlain);
+        dstUser = user(dstPlain);
+        diffDstUser = user(dstPlain);
+        diffSrcUser = user(srcPlain);
+        diffWeightsUser = user(weightsPlain);
+        biasUser = bias ? user(biasPlain) : null;
+        diffBiasUser = bias ? user(biasPlain) : null;
+
+        // forward: src, weights (and bias) in; dst out
+        dnnl_memory_desc_t srcMd = Dnnl.query(pf, dnnl_query_src_md), weightsMd = Dnnl.query(pf, dnnl_query_weights_md);
+        src = target(srcMd, srcPlain, srcUser);
+        srcIn = convert(srcUser, srcPlain, src, srcMd);
+        weightsFwd = target(weightsMd, weightsPlain, weightsUser);
+        weightsFwdIn = convert(weightsUser, weightsPlain, weightsFwd, weightsMd);
+        dnnl_memory_desc_t dstMd = Dnnl.query(pf, dnnl_query_dst_md);
+        dnnl_memory dst = target(dstMd, dstPlain, dstUser);
+        dstOut = convert(dst, dstMd, dstUser, dstPlain);
+        forward = exec(bias ? new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weightsFwd, DNNL_ARG_BIAS,
+                biasUser, DNNL_ARG_DST, dst) : new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weightsFwd,
+                DNNL_ARG_DST, dst));
+
+        // backward weights: the forward's src (again if its layout differs), dLoss/dDst in; weight gradients out
+        dnnl_memory_desc_t srcWMd = Dnnl.query(pw, dnnl_query_src_md);
+        boolean sameSrc = Dnnl.same(srcWMd, srcMd);
+        srcWeights = sameSrc ? src : target(srcWMd, srcPlain, srcUser);
+        srcWeightsIn = sameSrc ? null : convert(srcUser, srcPlain, srcWeights, srcWMd);
+        dnnl_memory_desc_t ddWMd = Dnnl.query(pw, dnnl_query_diff_dst_md);
+        diffDstWeights = target(ddWMd, dstPlain, diffDstUser);
+        diffDstWeightsIn = convert(diffDstUser, dstPlain, diffDstWeights, ddWMd);
+        dnnl_memory_desc_t dwMd = Dnnl.query(pw, dnnl_query_diff_weights_md);
+        dnnl_memory diffWeights = target(dwMd, weightsPlain, diffWeightsUser);
+        diffWeightsOut = convert(diffWeights, dwMd, diffWeightsUser, weightsPlain);
+        dnnl_memory diffBias = null;
+        if (bias) {
+            dnnl_memory_desc_t dbMd = dnnl_primitive_desc_query_md(pw, dnnl_query_diff_weights_md, 1);
+            diffBias = target(dbMd, biasPlain, diffBiasUser);
+            diffBiasOut = convert(diffBias, dbMd, diffBiasUser, biasPlain);
+        } else {
+            diffBiasOut = null;
+        }
+        backwardWeights = exec(bias ? new Dnnl.Exec(pw, DNNL_ARG_SRC, srcWeights, DNNL_ARG_DIFF_DST, diffDstWeights,
+                DNNL_ARG_DIFF_WEIGHTS, diffWeights, DNNL_ARG_DIFF_BIAS, diffBias)
+                : new Dnnl.Exec(pw, DNNL_ARG_SRC, srcWeights, DNNL_ARG_DIFF_DST, diffDstWeights,
+                DNNL_ARG_DIFF_WEIGHTS, diffWeights));
+
+        // backward data: dLoss/dDst and the weights (in this primitive's own layout) in; dLoss/dSrc out
+        dnnl_memory_desc_t ddDMd = Dnnl.query(pd, dnnl_query_diff_dst_md);
+        boolean sameDiffDst = Dnnl.same(ddDMd, ddWMd);
+        diffDstData = sameDiffDst ? diffDstWeights : target(ddDMd, dstPlain, diffDstUser);
+        diffDstIn = sameDiffDst ? null : convert(diffDstUser, dstPlain, diffDstData, ddDMd);
+        dnnl_memory_desc_t weightsBMd = Dnnl.query(pd, dnnl_query_weights_md);
+        boolean sameWeights = Dnnl.same(weightsBMd, weightsMd);
+        weightsBwd = sameWeights ? weightsFwd : target(weightsBMd, weightsPlain, weightsUser);
+        weightsBwdIn = sameWeights ? null : convert(weightsUser, weightsPlain, weightsBwd, weightsBMd);
+        dnnl_memory_desc_t dsMd = Dnnl.query(pd, dnnl_query_diff_src_md);
+        dnnl_memory diffSrc = target(dsMd, srcPlain, diffSrcUser);
+        diffSrcOut = convert(diffSrc, dsMd, diffSrcUser, srcPlain);
+        backwardData = exec(new Dnnl.Exec(pd, DNNL_ARG_DIFF_DST, diffDstData, DNNL_ARG_WEIGHTS, weightsBwd,
+                DNNL_ARG_DIFF_SRC, diffSrc));
+    }
+
+    /** The implementations oneDNN picked, e.g. "jit_bf16:avx512_core_bf16" for each of the three passes. */
+    public String implementations() {
+        return "forward " + forward.implementation + ", backward data " + backwardData.implementation
+                + ", backward weights " + backwardWeights.implementation;
+    }
+
+    /** z = x * W (+ b), pre-activation, into {@code z}. The weights' conversion is kept for {@link #backwardData}. */
+    public void forward(INDArray x, INDArray weights, INDArray biasArray, INDArray z) {
+        Dnnl.point(srcUser, x);
+        Dnnl.point(weightsUser, weights);
+        Dnnl.point(dstUser, z);
+        if (bias) Dnnl.point(biasUser, biasArray);
+        run(srcIn);
+        run(weightsFwdIn);
+        forward.run(stream);
+        run(dstOut);
+    }
+
+    /**
+     * Weight (and bias) gradients of the last forward pass, minibatch sums as DL4J's layers write them, from
+     * dLoss/dz ({@code delta}); {@code x} is that pass's input, still unchanged. Call before {@link #backwardData},
+     * which reads the converted {@code delta}.
+     */
+    public void backwardWeights(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
+        Dnnl.point(diffDstUser, delta);
+        Dnnl.point(diffWeightsUser, weightGrad);
+        if (bias) Dnnl.point(diffBiasUser, biasGrad);
+        run(diffDstWeightsIn);
+        if (srcWeightsIn != null) {
+            Dnnl.point(srcUser, x);
+            run(srcWeightsIn);
+        }
+        backwardWeights.run(stream);
+        run(diffWeightsOut);
+        run(diffBiasOut);
+    }
+
+    /** dLoss/dx into {@code inputGrad}, for the {@code delta} of {@link #backwardWeights} and the forward's weights. */
+    public void backwardData(INDArray delta, INDArray weights, INDArray inputGrad) {
+        Dnnl.point(diffDstUser, delta);
+        Dnnl.point(diffSrcUser, inputGrad);
+        run(diffDstIn);
+        if (weightsBwdIn != null) {
+            Dnnl.point(weightsUser, weights);
+            run(weightsBwdIn);
+        }
+        backwardData.run(stream);
+        run(diffSrcOut);
+    }
+
+    private void run(Dnnl.Exec conversion) {
+        if (conversion != null) conversion.run(stream);
+    }
+
+    private dnnl_memory user(dnnl_memory_desc_t plain) {
+        dnnl_memory m = Dnnl.user(plain);
+        natives.memories.add(m);
+        return m;
+    }
+
+    /** The memory a primitive uses for {@code md}: the user memory itself when the layout and type match. */
+    private dnnl_memory target(dnnl_memory_desc_t md, dnnl_memory_desc_t plain, dnnl_memory userMemory) {
+        if (Dnnl.same(md, plain)) return userMemory;
+        dnnl_memory m = Dnnl.allocated(md);
+        natives.memories.add(m);
+        return m;
+    }
+
+    /** A reorder from one memory to another, or null when they are the same memory. */
+    private Dnnl.Exec convert(dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to, dnnl_memory_desc_t toMd) {
+        return from == to ? null : exec(Dnnl.reorder(from, fromMd, to, toMd));
+    }
+
+    private Dnnl.Exec exec(Dnnl.Exec e) {
+        natives.execs.add(e);
+        return e;
+    }
+
+    /** Frees the primitives and the buffers oneDNN allocated; the caller's arrays are not touched. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /** What oneDNN allocated for one instance; holds no reference to it, so that it can be collected. */
+    private static final class Natives implements Runnable {
+        final dnnl_stream stream = Dnnl.stream();
+        final List<dnnl_memory> memories = new ArrayList<>();
+        final List<Dnnl.Exec> execs = new ArrayList<>();
+
+        @Override
+        public void run() {
+            execs.forEach(Dnnl.Exec::destroy);
+            memories.forEach(Dnnl::destroy);
+            Dnnl.destroy(stream);
+        }
+    }
+}
