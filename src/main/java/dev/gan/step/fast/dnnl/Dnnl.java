@@ -114,9 +114,12 @@ public final class Dnnl {
         check(dnnl_memory_set_data_handle(m, a.data().addressPointer()), "memory_set_data_handle");
     }
 
-    /** Whether {@code a} is dense row-major float data (strides of size-1 dimensions do not matter). */
+    /**
+     * Whether {@code a} is dense row-major float data: its strides, not its ordering flag, decide (strides of size-1
+     * dimensions do not matter).
+     */
     public static boolean plain(INDArray a) {
-        if (a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || a.ordering() != 'c' && a.rank() > 1) return false;
+        if (a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) return false;
         long expected = 1;
         long[] shape = a.shape(), stride = a.stride();
         for (int i = shape.length - 1; i >= 0; i--) {
