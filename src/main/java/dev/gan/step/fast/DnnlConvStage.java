@@ -10,12 +10,15 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A ConvolutionLayer or Deconvolution2D as {@link ConvStage} runs it - same inputs, outputs and gradient arrays -
- * but on oneDNN 2.5's primitives ({@link ConvKernels}), which in bf16 (training.precision) multiply bf16 copies of
- * the input, the weights and dLoss/dOutput and accumulate and write float32: the layer's float32 weights stay DL4J's
- * master copy, and its gradients, BatchNorm and Adam see float32 only. libnd4j's own conv ops run bf16 through
- * generic loops, hundreds of times slower, and refuse float32 outputs from bf16 inputs. In float32 this stage
- * computes what ConvStage does (tests hold it to ConvStage, which pins down the layouts).
+ * A ConvolutionLayer or Deconvolution2D (NCHW, no dilation, explicit padding) on oneDNN 2.5's primitives
+ * ({@link ConvKernels}), on the layer's own weight, bias and gradient arrays. In float32 it computes what DL4J's layers
+ * do through libnd4j's conv2d / deconv2d ops (tests hold it to those ops, which pins down the layouts), but on
+ * primitives and blocked buffers it keeps: libnd4j's ops allocate their blocked copies on every call (at ResNet-32's
+ * width half a second of page faults per 32x32 convolution, forward and backward, on one thread), and this way the
+ * Winograd kernels of {@link ConvKernels} serve the forward pass too. In bf16 (training.precision) the primitives
+ * multiply bf16 copies of the input, the weights and dLoss/dOutput and accumulate and write float32: the layer's
+ * float32 weights stay DL4J's master copy, and its gradients, BatchNorm and Adam see float32 only (libnd4j's own conv
+ * ops run bf16 through generic loops, hundreds of times slower, and refuse float32 outputs from bf16 inputs).
  */
 final class DnnlConvStage implements Stage {
     private final boolean transposed, bf16;

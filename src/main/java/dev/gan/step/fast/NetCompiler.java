@@ -35,8 +35,8 @@ import java.util.List;
  * network input (merges may add other inputs) to the graph's single output, which must be the loss layer the GAN
  * step expects. The plan only inspects the graph; its stages are built later, against the graph's gradient view.
  *
- * <p>Covered: DenseLayer, ConvolutionLayer and Deconvolution2D (NCHW, explicit padding, no dilation; in bf16 on
- * oneDNN's kernels, {@link DnnlConvStage}) and
+ * <p>Covered: DenseLayer, ConvolutionLayer and Deconvolution2D (NCHW, explicit padding, no dilation; on oneDNN's
+ * kernels, {@link DnnlConvStage}) and
  * ActivationLayer with identity, ReLU, LeakyReLU or tanh; BatchNormalization (NCHW); FF-to-CNN and CNN-to-FF preprocessors; the EpsCapture
  * vertex; MergeVertex on dimension 1; the final OutputLayer or CnnLossLayer with the expected loss and no
  * activation. Dropout, weight noise, regularisation, constraints and gradient normalisation are not.
@@ -186,11 +186,9 @@ final class NetCompiler {
             if (Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) throw new NotCovered(role, name, kind + " with dilation");
             if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) throw new NotCovered(role, name, kind + " with NHWC data");
             activation(role, name, c);
-            if (precision == Precision.BF16) {
-                return views -> new DnnlConvStage(c, views.params(name), views.gradients(name),
-                        Nonlinearity.of(c.getActivationFn()), true);
-            }
-            return views -> new ConvStage(c, views.params(name), views.gradients(name), Nonlinearity.of(c.getActivationFn()));
+            boolean bf16 = precision == Precision.BF16;
+            return views -> new DnnlConvStage(c, views.params(name), views.gradients(name),
+                    Nonlinearity.of(c.getActivationFn()), bf16);
         }
         if (conf.getClass() == ActivationLayer.class) {
             ActivationLayer a = (ActivationLayer) conf;

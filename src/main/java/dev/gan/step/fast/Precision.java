@@ -7,7 +7,7 @@ import dev.gan.step.fast.dnnl.Dnnl;
  * BatchNorm, activations, losses, the weights themselves and Adam's state - is float32 in both.
  */
 public enum Precision {
-    /** float32 throughout: libnd4j's conv ops ({@link ConvStage}). */
+    /** float32 throughout, the convolutions too ({@link DnnlConvStage} in float32). */
     FP32,
     /** Convolutions and deconvolutions on bf16 copies of their inputs, in oneDNN 2.5 ({@link DnnlConvStage}). */
     BF16;

@@ -94,6 +94,34 @@ class DnnlConvStageTest {
         full.forEach((key, g) -> assertEquals(g, skipped.get(key), key));
     }
 
+    /**
+     * The ResNets' 3x3 convolutions, for which oneDNN picks Winograd in float32: still libnd4j's numbers within
+     * {@link #FP32}, forward and backward; and on an AVX-512 CPU Winograd did run, else these cases would only repeat
+     * the direct ones.
+     */
+    @ParameterizedTest(name = "conv {0}->{0} k3 s1 p1 on {1}x{1}, batch {2}")
+    @CsvSource({"64, 16, 16", "64, 32, 16", "32, 8, 64"})
+    void winogradConvolutionsMatchLibnd4j(int channels, int size, int batch) {
+        ConvolutionLayer conf = new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nIn(channels)
+                .nOut(channels).hasBias(true).build();
+        Nd4j.getRandom().setSeed(6);
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        params.put("W", Nd4j.randn(DataType.FLOAT, channels, channels, 3, 3).muli(1 / Math.sqrt(9.0 * channels)));
+        params.put("b", Nd4j.randn(DataType.FLOAT, 1, channels));
+        INDArray x = Nd4j.randn(DataType.FLOAT, batch, channels, size, size);
+
+        Result ref = run(new ConvStage(conf, params, grads(params), identity()), x, null);
+        DnnlConvStage stage = new DnnlConvStage(conf, params, grads(params), identity(), false);
+        Map<String, Double> err = run(stage, x, ref.z).errors(ref);
+        System.out.printf(Locale.ROOT, "winograd %d ch %dx%d batch %d: %s; %s%n", channels, size, size, batch, err,
+                stage.implementations());
+        // oneDNN 2.5's only float32 Winograd kernels are for AVX-512
+        if (SystemInfo.cpuIsa().contains("avx512f")) {
+            assertTrue(stage.implementations().startsWith("forward jit_wino"), stage.implementations());
+        }
+        err.forEach((what, e) -> assertTrue(e <= FP32, what + ": relative error " + e));
+    }
+
     private record Result(INDArray z, INDArray gx, Map<String, INDArray> grads) {
         Map<String, Double> errors(Result ref) {
             Map<String, Double> e = new LinkedHashMap<>();

@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * A ConvolutionLayer or Deconvolution2D (NCHW, no dilation, explicit padding) as libnd4j's conv2d / deconv2d and
- * their _bp ops - oneDNN kernels in the -onednn builds - on the layer's own weights: weight format 1 makes the ops
- * read DL4J's layouts ([oC, iC, kH, kW] for conv, [iC, oC, kH, kW] for deconv) with no permuted copy. Each op keeps
- * one {@link OpContext} with its integer arguments, as DL4J's MKLDNNConvHelper does, instead of building an op
- * per call.
+ * their _bp ops - the ops DL4J's own layers run - on the layer's own weights: weight format 1 makes the ops read
+ * DL4J's layouts ([oC, iC, kH, kW] for conv, [iC, oC, kH, kW] for deconv) with no permuted copy. The reference
+ * {@link DnnlConvStage} is held to, one layer at a time (the engine ran this stage until it moved to its own oneDNN
+ * primitives, whose buffers it keeps: these ops allocate their blocked copies on every call).
  */
 final class ConvStage implements Stage {
     /** conv2d / deconv2d integer argument 10: 1 = weights as DL4J stores them. */
