@@ -8,8 +8,6 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -45,11 +43,8 @@ public final class ConvKernels implements AutoCloseable {
                            boolean bias) {
     }
 
-    /** Frees the native side when this object is closed or collected (oneDNN's objects are not JavaCPP's to free). */
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final Natives natives = new Natives();
-    private final Cleaner.Cleanable cleanable = CLEANER.register(this, natives);
+    private final Cleaner.Cleanable cleanable = natives.freeWith(this);
     private final dnnl_stream stream = natives.stream;
     /** Memories over the caller's arrays; their buffers are set at each call. */
     private final dnnl_memory srcUser, weightsUser, dstUser, biasUser, diffDstUser, diffSrcUser, diffWeightsUser,
@@ -234,17 +229,12 @@ public final class ConvKernels implements AutoCloseable {
     }
 
     private dnnl_memory user(dnnl_memory_desc_t plain) {
-        dnnl_memory m = Dnnl.user(plain);
-        natives.memories.add(m);
-        return m;
+        return natives.user(plain);
     }
 
     /** The memory a primitive uses for {@code md}: the user memory itself when the layout and type match. */
     private dnnl_memory target(dnnl_memory_desc_t md, dnnl_memory_desc_t plain, dnnl_memory userMemory) {
-        if (Dnnl.same(md, plain)) return userMemory;
-        dnnl_memory m = Dnnl.allocated(md);
-        natives.memories.add(m);
-        return m;
+        return Dnnl.same(md, plain) ? userMemory : natives.allocated(md);
     }
 
     /** A memory of the thread's scratch, with no buffer until {@link #bind}; null when the user memory fits as is. */
@@ -252,10 +242,7 @@ public final class ConvKernels implements AutoCloseable {
     }
 
     private Slot slot(dnnl_memory_desc_t md, dnnl_memory_desc_t plain, int index) {
-        if (Dnnl.same(md, plain)) return null;
-        dnnl_memory m = Dnnl.user(md);
-        natives.memories.add(m);
-        return new Slot(m, index, dnnl_memory_desc_get_size(md));
+        return Dnnl.same(md, plain) ? null : new Slot(natives.user(md), index, dnnl_memory_desc_get_size(md));
     }
 
     private static dnnl_memory memory(Slot slot, dnnl_memory userMemory) {
@@ -272,27 +259,12 @@ public final class ConvKernels implements AutoCloseable {
     }
 
     private Dnnl.Exec exec(Dnnl.Exec e) {
-        natives.execs.add(e);
-        return e;
+        return natives.exec(e);
     }
 
     /** Frees the primitives and the buffers oneDNN allocated; the caller's arrays are not touched. */
     @Override
     public void close() {
         cleanable.clean();
-    }
-
-    /** What oneDNN allocated for one instance; holds no reference to it, so that it can be collected. */
-    private static final class Natives implements Runnable {
-        final dnnl_stream stream = Dnnl.stream();
-        final List<dnnl_memory> memories = new ArrayList<>();
-        final List<Dnnl.Exec> execs = new ArrayList<>();
-
-        @Override
-        public void run() {
-            execs.forEach(Dnnl.Exec::destroy);
-            memories.forEach(Dnnl::destroy);
-            Dnnl.destroy(stream);
-        }
     }
 }
