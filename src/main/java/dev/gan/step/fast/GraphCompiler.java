@@ -97,6 +97,7 @@ final class GraphCompiler {
         for (int i = 0; i < order.size(); i++) index.put(order.get(i), i);
         for (List<String> from : conf.getVertexInputs().values()) from.forEach(f -> consumers.merge(f, 1, Integer::sum));
 
+        Map<String, String> moved = ShortcutResampling.find(graph);
         List<NodeFactory> plan = new ArrayList<>();
         for (String name : order) {
             GraphVertex vertex = conf.getVertices().get(name);
@@ -137,7 +138,14 @@ final class GraphCompiler {
                 String in = from.get(0);
                 NetCompiler.StageFactory layer = layer(role, name, graph.getLayer(name), last, loss,
                         inPlace(graph, conf, in, consumers), precision);
-                if (layer != null) stages.add(layer);
+                if (layer != null && !moved.containsValue(name)) stages.add(layer);
+                String resampling = moved.get(name);
+                if (resampling != null) {
+                    // the shortcut's resampling, run on the small side of its 1x1 convolution (ShortcutResampling)
+                    NetCompiler.StageFactory r = layer(role, resampling, graph.getLayer(resampling), false, loss,
+                            false, precision);
+                    stages.add(ShortcutResampling.after(graph, resampling) ? stages.size() : 0, r);
+                }
                 op = views -> {
                     List<Stage> built = new ArrayList<>();
                     for (NetCompiler.StageFactory f : stages) built.add(f.create(views));

@@ -6,6 +6,7 @@ import dev.gan.model.GanShape;
 import dev.gan.system.Backend;
 import dev.gan.train.Networks;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,12 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fast engine's graph plans (residual adds, upsampling, average and sum pooling, conditional BatchNorm's locked
  * BatchNorm and class affine, the projection head with its dot product and LossLayer) against DL4J's layers on the
- * same weights, with {@link FastNetNumericsTest}'s comparisons and tolerance (1e-4 relative per array).
+ * same weights, with {@link FastNetNumericsTest}'s comparisons and tolerance (1e-4 relative per array); the ResNets'
+ * with their shortcuts' resampling moved ({@link ShortcutResampling}).
  */
 class ArchitectureNumericsTest {
     private static final String NARROW = "training.batch_size=8,model.g_width=4,model.d_width=4,model.latent_size=8";
@@ -28,6 +31,22 @@ class ArchitectureNumericsTest {
     @BeforeAll
     static void init() {
         Backend.init();
+    }
+
+    /**
+     * The shortcuts whose resampling moves to the small side of their 1x1 convolution, which the ResNet cases above
+     * then check against DL4J's layers: all of G's (upsample, conv), and D's (conv, pool) where the block downsamples
+     * after its first - the first pools before its conv already, and the 32 px blocks at 8x8 have no shortcut conv.
+     */
+    @Test
+    void resnetShortcutsResampleOnTheirSmallSide() {
+        List<String> overrides = new ArrayList<>(List.of(NARROW.split(",")));
+        overrides.addAll(List.of("model.arch=resnet", "data.image_size=32", "data.channels=3"));
+        ExperimentConfig cfg = ConfigLoader.load(Path.of("configs/dcgan.yaml"), overrides);
+        Networks nets = Networks.build(cfg, new GanShape(3, 32, cfg.model().latentSize(), 0, false));
+        assertEquals(Map.of("g_block1_sc", "g_block1_sc_up", "g_block2_sc", "g_block2_sc_up",
+                "g_block3_sc", "g_block3_sc_up"), ShortcutResampling.find(nets.generator()));
+        assertEquals(Map.of("d_block2_sc", "d_block2_sc_pool"), ShortcutResampling.find(nets.discriminator()));
     }
 
     @ParameterizedTest(name = "{0}")
