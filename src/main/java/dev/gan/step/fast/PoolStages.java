@@ -1,8 +1,12 @@
 package dev.gan.step.fast;
 
+import dev.gan.step.fast.dnnl.Dnnl;
+import dev.gan.step.fast.dnnl.ResampleKernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
 
 /**
  * The ResNets' resampling layers: DL4J's Upsampling2D (nearest, x2), SubsamplingLayer (average, 2x2, stride 2) and
@@ -13,60 +17,49 @@ final class PoolStages {
     }
 
     /** Nearest-neighbour upsampling by 2: each value fills a 2x2 square; backprop sums each square. */
-    static final class Upsample implements Stage {
-        private final Buffer output = new Buffer(), inputGrad = new Buffer();
-        private long[] inShape;
-
-        @Override
-        public INDArray forward(INDArray x, INDArray[] inputs) {
-            inShape = x.shape();
-            long b = inShape[0], c = inShape[1], h = inShape[2], w = inShape[3];
-            INDArray out = output.of(b, c, 2 * h, 2 * w);
-            // [B, C, H, 2, W, 2] view of the output: every (dy, dx) slot gets the input
-            INDArray blocks = out.reshape('c', b, c, h, 2, w, 2);
-            INDArray src = x.reshape('c', b, c, h, w);
-            for (int dy = 0; dy < 2; dy++) {
-                for (int dx = 0; dx < 2; dx++) {
-                    blocks.get(all(), all(), all(), point(dy), all(), point(dx)).assign(src);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public INDArray backward(INDArray gradOut) {
-            long b = inShape[0], c = inShape[1], h = inShape[2], w = inShape[3];
-            INDArray gx = inputGrad.of(inShape);
-            contiguous(gradOut).reshape('c', b, c, h, 2, w, 2).sum(gx, 3, 5);
-            return gx;
+    static final class Upsample extends Resampling {
+        Upsample() {
+            super(true);
         }
     }
 
     /** Average pooling, 2x2 windows, stride 2, no padding. */
-    static final class AvgPool implements Stage {
-        private final Buffer output = new Buffer(), inputGrad = new Buffer(), share = new Buffer();
+    static final class AvgPool extends Resampling {
+        AvgPool() {
+            super(false);
+        }
+    }
+
+    /** Resampling by 2 on oneDNN's primitives ({@link ResampleKernels}), built again only for a new input shape. */
+    private abstract static class Resampling implements Stage {
+        private final boolean upsample;
+        private final Buffer output = new Buffer(), inputGrad = new Buffer();
+        private ResampleKernels kernels;
         private long[] inShape;
+
+        Resampling(boolean upsample) {
+            this.upsample = upsample;
+        }
 
         @Override
         public INDArray forward(INDArray x, INDArray[] inputs) {
-            inShape = x.shape();
-            long b = inShape[0], c = inShape[1], h = inShape[2] / 2, w = inShape[3] / 2;
-            INDArray out = output.of(b, c, h, w);
-            contiguous(x).reshape('c', b, c, h, 2, w, 2).mean(out, 3, 5);
-            return out;
+            long[] shape = x.shape();
+            if (kernels == null || !Arrays.equals(inShape, shape)) {
+                if (kernels != null) kernels.close();
+                kernels = new ResampleKernels(shape, upsample);
+                inShape = shape;
+            }
+            long[] out = shape.clone();
+            for (int d = 2; d < 4; d++) out[d] = upsample ? 2 * shape[d] : shape[d] / 2;
+            INDArray y = output.of(out);
+            kernels.forward(plain(x), y);
+            return y;
         }
 
         @Override
         public INDArray backward(INDArray gradOut) {
-            long b = inShape[0], c = inShape[1], h = inShape[2] / 2, w = inShape[3] / 2;
-            INDArray quarter = share.of(b, c, h, w).assign(gradOut).muli(0.25);
             INDArray gx = inputGrad.of(inShape);
-            INDArray blocks = gx.reshape('c', b, c, h, 2, w, 2);
-            for (int dy = 0; dy < 2; dy++) {
-                for (int dx = 0; dx < 2; dx++) {
-                    blocks.get(all(), all(), all(), point(dy), all(), point(dx)).assign(quarter);
-                }
-            }
+            kernels.backward(plain(gradOut), gx);
             return gx;
         }
     }
@@ -92,15 +85,8 @@ final class PoolStages {
         }
     }
 
-    private static INDArray contiguous(INDArray x) {
-        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex all() {
-        return org.nd4j.linalg.indexing.NDArrayIndex.all();
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex point(long i) {
-        return org.nd4j.linalg.indexing.NDArrayIndex.point(i);
+    /** {@code x}, or a dense copy where oneDNN could not read it in place. */
+    private static INDArray plain(INDArray x) {
+        return Dnnl.plain(x) ? x : x.dup('c');
     }
 }

@@ -6,6 +6,8 @@ import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.dnnl_version_t;
@@ -134,9 +136,27 @@ public final class Dnnl {
     }
 
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
+        return primitiveDesc(opDesc, null, hint, what);
+    }
+
+    /** With attributes ({@code attr}, e.g. post-ops); null for none. */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint,
+                                             String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, engine(), hint), what);
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine(), hint), what);
         return pd;
+    }
+
+    /** Attributes that multiply a primitive's output by {@code factor} (an eltwise "linear" post-op). */
+    static dnnl_primitive_attr scaledOutput(float factor) {
+        dnnl_post_ops ops = new dnnl_post_ops();
+        check(dnnl_post_ops_create(ops), "post_ops_create");
+        check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_linear, factor, 0f), "post_ops_append_eltwise");
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(attr), "primitive_attr_create");
+        check(dnnl_primitive_attr_set_post_ops(attr, ops), "primitive_attr_set_post_ops");
+        dnnl_post_ops_destroy(ops);   // the attributes keep a copy
+        return attr;
     }
 
     static String implementation(dnnl_primitive_desc pd) {
