@@ -79,12 +79,17 @@ class FastNetNumericsTest {
 
     /** Relative error of each compared array, by name. */
     static Map<String, Double> compare(ComputationGraph g, ComputationGraph d, GanShape shape) {
+        return compare(g, d, shape, BATCH);
+    }
+
+    /** {@link #compare(ComputationGraph, ComputationGraph, GanShape)} on a batch of {@code batch}. */
+    static Map<String, Double> compare(ComputationGraph g, ComputationGraph d, GanShape shape, int batch) {
         Map<String, Double> errors = new LinkedHashMap<>();
         Nd4j.getRandom().setSeed(11);
-        int[] labels = new int[BATCH];
-        for (int i = 0; i < BATCH; i++) labels[i] = i % Math.max(1, shape.numClasses());
-        INDArray[] gIn = Labels.generatorInputs(shape, Nd4j.randn(DataType.FLOAT, BATCH, shape.latentSize()), labels);
-        INDArray real = Nd4j.rand(DataType.FLOAT, BATCH, shape.channels(), shape.size(), shape.size()).muli(2).subi(1);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = i % Math.max(1, shape.numClasses());
+        INDArray[] gIn = Labels.generatorInputs(shape, Nd4j.randn(DataType.FLOAT, batch, shape.latentSize()), labels);
+        INDArray real = Nd4j.rand(DataType.FLOAT, batch, shape.channels(), shape.size(), shape.size()).muli(2).subi(1);
 
         FastNet fastG = new FastNet(plan(g, "generator", ExternalGradientLoss.class));
         FastNet fastD = new FastNet(plan(d, "discriminator", BceWithLogitsLoss.class));
@@ -133,7 +138,7 @@ class FastNetNumericsTest {
 
     private static Dl4jPass dl4jPass(ComputationGraph d, INDArray[] inputs, double target) {
         d.setInputs(inputs);
-        d.setLabels(Nd4j.valueArrayOf(new long[]{BATCH, 1}, target, DataType.FLOAT));
+        d.setLabels(Nd4j.valueArrayOf(new long[]{inputs[0].size(0), 1}, target, DataType.FLOAT));
         d.computeGradientAndScore();
         return new Dl4jPass(d.score(), copies(parameters(d, d.gradient().gradientForVariable())),
                 GanModels.inputGradient(d).captured().dup());
