@@ -29,9 +29,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * Winograd F(4x4, 3x3) for 3x3 stride-1 kernels where its heuristic finds it faster - the ResNets' convolutions, at
  * 2-3x the direct kernels' speed (ResNet-32's 256-channel 3x3 at 32x32, batch 64, 1 thread: forward 254 ms against
  * 679, backward 491 against 1,502). libnd4j's conv2d_bp, which DL4J's own layers run, already chooses the same way,
- * and against its results Winograd's rounding measured under 1e-6 relative (direct: under 3e-6). Below 16 input
- * channels (an RGB image) Winograd was the slower choice; bf16 and the transposed convolutions stay direct (oneDNN
- * has no bf16 Winograd, and DL4J's deconvolutions have stride 2).
+ * and against its results Winograd's rounding measured within 1.2e-6 relative (the direct kernels: 5e-6). Below 16
+ * input channels (an RGB image) Winograd was the slower choice; bf16 and the transposed convolutions stay direct
+ * (oneDNN has no bf16 Winograd, and DL4J's deconvolutions have stride 2).
  *
  * <p>Memory: the blocked copies a call needs only while it runs live in the thread's {@link Scratch}; a layer keeps
  * its own only of what one call leaves for a later one (its blocked input and weights, read again by the backward
