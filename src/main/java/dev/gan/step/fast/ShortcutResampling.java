@@ -17,8 +17,8 @@ import java.util.Map;
  * The ResNets' shortcuts resample around a 1x1 convolution: G's upsample (nearest, x2) and then convolve, D's
  * convolve and then average-pool. A 1x1 convolution maps each position on its own, so it commutes with both: the
  * convolution then upsampling, or pooling then the convolution, is the same function with the convolution on the
- * small grid - a quarter of its multiply-adds (ResNet-32's three G shortcuts were 7% of the step on one thread). Nearest
- * upsampling also commutes with any activation; averaging keeps the bias as it is but commutes with no other
+ * small grid - a quarter of its multiply-adds (ResNet-32's three G shortcuts were 7% of the step on one thread).
+ * Nearest upsampling also commutes with any activation; averaging keeps the bias as it is but commutes with no other
  * activation than the identity. {@link GraphCompiler} runs each such pair as one stage sequence in the convolution's
  * vertex, and the resampling's own vertex passes its input on.
  */
@@ -34,7 +34,8 @@ final class ShortcutResampling {
             if (!bare(conf, name) || !(layer(graph, name) instanceof ConvolutionLayer c) || !pointwise(c)) continue;
             List<String> from = conf.getVertexInputs().get(name);
             String in = from.size() == 1 ? from.get(0) : null;
-            if (in != null && bare(conf, in) && layer(graph, in) instanceof Upsampling2D && onlyReader(conf, in, name)) {
+            boolean upsampled = in != null && bare(conf, in) && layer(graph, in) instanceof Upsampling2D;
+            if (upsampled && onlyReader(conf, in, name)) {
                 moves.put(name, in);
                 continue;
             }
