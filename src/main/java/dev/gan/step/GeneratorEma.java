@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * resumed run continues the same betas.
  *
  * <p>The update is two vectorised passes over the flat parameter arrays (scale, then axpy), never a per-layer loop.
- * It averages every parameter, BatchNorm's running mean and (log) spread included: they are parameters in DL4J,
- * and averaging them gives the statistics that match the averaged weights to first order, where StyleGAN2-ADA's
- * copy of G's statistics describes G's newest weights instead; recomputing them ("standing statistics") would cost
- * generator passes at every grid and evaluation, and the libtorch reference measured it within 2 FID of a copy.
+ * It averages every parameter, BatchNorm's running mean and (log) spread included (they are parameters in DL4J):
+ * that average is the state a checkpoint keeps and a resumed run continues. It is not what the averaged weights
+ * produce, so whoever runs the EMA generator first replaces those statistics by standing statistics
+ * ({@link dev.gan.generate.StandingStatistics}, which says why and what it measured).
  *
  * <p>With spectral norm on G, the average is of G's effective weights W / sigma (sigma from the stored vectors, as
  * inference computes it), not of raw W and u: G_ema is then a plain graph that any DL4J code can run, with no

@@ -3,6 +3,7 @@ package dev.gan.train;
 import dev.gan.config.ExperimentConfig;
 import dev.gan.data.BatchSampler;
 import dev.gan.data.ImageSet;
+import dev.gan.generate.StandingStatistics;
 import dev.gan.io.CheckpointState;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
@@ -29,6 +30,7 @@ public final class TrainingRun {
     private final ComputationGraph generator;
     private final ComputationGraph discriminator;
     private final Stabilisers stabilisers;
+    private StandingStatistics standing;   // the EMA generator's, made on first use
     private final ImageSet data;
     private final BatchSampler sampler;
     private final RunDirectory dir;
@@ -124,10 +126,14 @@ public final class TrainingRun {
 
     /**
      * The generator sample grids, the health watch's diversity check, evaluation and best.zip use: the EMA generator
-     * when there is one, else the trained one as inference sees it. Valid until the next step.
+     * when there is one (a copy with {@link StandingStatistics}, recomputed once per step at most), else the trained
+     * one as inference sees it. Valid until the next step.
      */
     public ComputationGraph samplingGenerator() {
-        return stabilisers.samplingGenerator(generator);
+        ComputationGraph g = stabilisers.samplingGenerator(generator);
+        if (stabilisers.ema() == null) return g;
+        if (standing == null) standing = new StandingStatistics(shape);
+        return standing.of(g, generator.getIterationCount());
     }
 
     /** What a checkpoint holds besides the two networks: the EMA generator and the spectral-norm vectors. */
