@@ -47,6 +47,11 @@ final class FastNet {
     private final Gradient gradient;
     private final SpectralNorm norm;
     private final FrozenBlocks frozen;
+    /** The graph's updater as one Java pass, once DL4J's has run; null before, or where it cannot stand in. */
+    private AdamStep adam;
+    /** The updater that {@link AdamStep} cannot stand in for: DL4J's runs for it. */
+    private Object unplanned;
+    private boolean javaAdam = true;
 
     FastNet(NetCompiler.Plan plan) {
         this(plan, SpectralNorm.off(), FrozenBlocks.NONE);
@@ -126,6 +131,16 @@ final class FastNet {
         return g;
     }
 
+    /** For tests: DL4J's updater on every update, never {@link AdamStep}. */
+    void useDl4jUpdater() {
+        javaAdam = false;
+    }
+
+    /** Whether the last update ran as {@link AdamStep}. */
+    boolean javaAdam() {
+        return adam != null && adam.serves(graph);
+    }
+
     /** Views of the gradient view by DL4J variable name ("d_conv1_W", ...), as DL4J's own Gradient names them. */
     Map<String, INDArray> gradientsByVariable() {
         return gradient.gradientForVariable();
@@ -145,9 +160,19 @@ final class FastNet {
      * One step of the graph's own updater on the gradient view, as DL4J's fit does it: the updater divides the
      * minibatch sums by the batch size (not the BatchNorm running statistics), then params -= update, then the
      * iteration count moves on (Adam's bias correction and any schedule read it). Frozen blocks' updates are 0.
+     * After the updater's first update, {@link AdamStep} stands in for it where it can, with the same numbers.
      */
     void update(int batchSize) {
-        graph.getUpdater().update(gradient, graph.getIterationCount(), graph.getEpochCount(), batchSize, NO_WORKSPACES);
+        int iteration = graph.getIterationCount(), epoch = graph.getEpochCount();
+        if (adam != null && adam.serves(graph)) {
+            adam.update(iteration, epoch, batchSize);
+        } else {
+            graph.getUpdater().update(gradient, iteration, epoch, batchSize, NO_WORKSPACES);
+            if (graph.getUpdater() != unplanned && javaAdam) {
+                adam = AdamStep.plan(graph);
+                unplanned = adam == null ? graph.getUpdater() : null;
+            }
+        }
         frozen.holdUpdates();
         graph.params().subi(gradient.gradient());
         BaseOptimizer.incrementIterationCount(graph, 1);
