@@ -37,9 +37,16 @@ final class DenseStage implements Stage {
 
     @Override
     public INDArray backward(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut, boolean inputGradient) {
         INDArray delta = activation.backward(gradOut);
         Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
         if (bias != null) delta.sum(biasGrad, 0);
+        // G's first layer: nothing reads the noise's gradient, and it was a third of this layer's time
+        if (!inputGradient) return null;
         INDArray gx = inputGrad.of(input.shape());
         Nd4j.gemm(delta, weights, gx, false, true, 1.0, 0.0);
         return gx;
