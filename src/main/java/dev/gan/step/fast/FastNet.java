@@ -81,6 +81,10 @@ final class FastNet {
         nonlinearities = Nonlinearity.collect(() -> {
             for (NetCompiler.StageFactory f : plan.stages()) stages.add(f.create(views));
         });
+        for (int i = 1; i < stages.size(); i++) {
+            // a convolution straight after another reads its output as the first one's primitive writes it
+            if (stages.get(i - 1) instanceof DnnlConvStage a && stages.get(i) instanceof DnnlConvStage b) b.readsFrom(a);
+        }
     }
 
     /**

@@ -65,6 +65,9 @@ public final class ConvKernels implements AutoCloseable {
     private final Dnnl.Exec srcIn, weightsFwdIn, dstOut, diffDstIn, diffDstWeightsIn, weightsBwdIn, diffSrcOut,
             diffWeightsOut, srcWeightsIn, diffBiasOut;
     private final boolean bias;
+    /** The layout of the output arrays: NCHW, or the forward primitive's own (valid while this object is open). */
+    private final dnnl_memory_desc_t outputLayout;
+    private final long[] geometryDst;
     /** A deconvolution's bias, as the [1, C, 1, 1] the addition after its primitive broadcasts; else null. */
     private final dnnl_memory biasRow;
     private final Dnnl.Exec biasAdd;
@@ -73,11 +76,22 @@ public final class ConvKernels implements AutoCloseable {
 
     /** @param bf16 bf16 inputs to the arithmetic (else float32 throughout) */
     public ConvKernels(Geometry g, boolean bf16) {
+        this(g, bf16, null, false);
+    }
+
+    /**
+     * @param bf16          bf16 inputs to the arithmetic (else float32 throughout)
+     * @param inputLayout   the layout of the input and input-gradient arrays: null for NCHW, or the {@link #outputLayout}
+     *                      of the convolution before, whose output this one then reads as it is written
+     * @param blockedOutput keep the output and dLoss/dOutput arrays in the forward primitive's own layout where that
+     *                      fills them exactly (no channel padding), for a convolution after this one; else NCHW
+     */
+    public ConvKernels(Geometry g, boolean bf16, dnnl_memory_desc_t inputLayout, boolean blockedOutput) {
         this.bias = g.bias();
         int in = bf16 ? dnnl_bf16 : dnnl_f32, any = dnnl_format_tag_any;
         int weightsTag = g.transposed() ? dnnl_iohw : dnnl_oihw;
         long[] biasDims = {g.weights()[0]};
-        dnnl_memory_desc_t srcPlain = Dnnl.md(g.src(), dnnl_f32, dnnl_nchw);
+        dnnl_memory_desc_t srcPlain = inputLayout != null ? inputLayout : Dnnl.md(g.src(), dnnl_f32, dnnl_nchw);
         dnnl_memory_desc_t weightsPlain = Dnnl.md(g.weights(), dnnl_f32, weightsTag);
         dnnl_memory_desc_t dstPlain = Dnnl.md(g.dst(), dnnl_f32, dnnl_nchw);
         dnnl_memory_desc_t biasPlain = Dnnl.md(biasDims, dnnl_f32, dnnl_a);
@@ -117,6 +131,13 @@ public final class ConvKernels implements AutoCloseable {
         dnnl_primitive_desc pd = Dnnl.primitiveDesc(d, pf, "backward data");
         dnnl_primitive_desc pw = Dnnl.primitiveDesc(w, pf, "backward weights");
 
+        dnnl_memory_desc_t fwdDst = Dnnl.query(pf, dnnl_query_dst_md);
+        if (blockedOutput && !(bias && g.transposed())
+                && dnnl_memory_desc_get_size(fwdDst) == dnnl_memory_desc_get_size(dstPlain)) {
+            dstPlain = fwdDst;
+        }
+        outputLayout = dstPlain;
+        geometryDst = g.dst().clone();
         srcUser = user(srcPlain);
         weightsUser = user(weightsPlain);
         dstUser = user(dstPlain);
@@ -191,6 +212,16 @@ public final class ConvKernels implements AutoCloseable {
         diffSrcOut = convert(diffSrc, dsMd, diffSrcUser, srcPlain);
         backwardData = exec(new Dnnl.Exec(pd, DNNL_ARG_DIFF_DST, diffDstData, DNNL_ARG_WEIGHTS, weightsBwd,
                 DNNL_ARG_DIFF_SRC, diffSrc));
+    }
+
+    /** The layout this writes its output (and reads dLoss/dOutput) in, for the next convolution's inputLayout. */
+    public dnnl_memory_desc_t outputLayout() {
+        return outputLayout;
+    }
+
+    /** Whether the output arrays are NCHW (not in a blocked layout for the next convolution). */
+    public boolean plainOutput() {
+        return Dnnl.same(outputLayout, Dnnl.md(geometryDst, dnnl_f32, dnnl_nchw));
     }
 
     /** The implementations oneDNN picked, e.g. "jit_bf16:avx512_core_bf16" for each of the three passes. */
