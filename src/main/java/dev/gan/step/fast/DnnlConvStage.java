@@ -36,6 +36,7 @@ final class DnnlConvStage implements Stage {
     private ConvKernels beforeKernels;
     /** Whether a convolution right after reads this one's output as it is written (see {@link #readsFrom}). */
     private boolean feedsConvolution;
+    private boolean parameterGradients = true;
     private INDArray input;
 
     DnnlConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads,
@@ -81,11 +82,17 @@ final class DnnlConvStage implements Stage {
     public INDArray backward(INDArray gradOut, boolean inputGradient) {
         INDArray delta = activation.backward(gradOut);
         if (!Dnnl.plain(delta)) delta = delta.dup('c');
-        kernels.backwardWeights(input, delta, weightGrad, biasGrad);
+        if (parameterGradients) kernels.backwardWeights(input, delta, weightGrad, biasGrad);
         if (!inputGradient) return null;
         INDArray gx = inputGrad.of(input.shape());
-        kernels.backwardData(delta, weights, gx);
+        if (parameterGradients) kernels.backwardData(delta, weights, gx);
+        else kernels.backwardDataOnly(delta, weights, gx);
         return gx;
+    }
+
+    @Override
+    public void parameterGradients(boolean needed) {
+        parameterGradients = needed;
     }
 
     /**

@@ -112,8 +112,10 @@ final class FastNet {
     }
 
     /**
-     * {@link #backward} for a pass whose parameter gradients nothing reads (the generator step's pass through D):
-     * the stages still write them, but spectral norm skips turning them into the raw weights' gradients.
+     * {@link #backward} for a pass whose parameter gradients nothing reads (the generator step's pass through D): the
+     * stages skip what only those need (a convolution's backward-weights pass, a dense layer's weight product), and
+     * spectral norm skips turning them into the raw weights' gradients. The gradient view is left stale until the
+     * next full pass overwrites it.
      */
     INDArray backwardToInput(INDArray gradOut) {
         return backward(gradOut, false, true);
@@ -128,6 +130,19 @@ final class FastNet {
     }
 
     private INDArray backward(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
+        if (!parameterGradients) {
+            for (Stage s : stages) s.parameterGradients(false);
+        }
+        try {
+            return backwardThroughStages(gradOut, parameterGradients, inputGradient);
+        } finally {
+            if (!parameterGradients) {
+                for (Stage s : stages) s.parameterGradients(true);
+            }
+        }
+    }
+
+    private INDArray backwardThroughStages(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
         INDArray g = gradOut;
         for (int i = stages.size() - 1; i > 0; i--) g = stages.get(i).backward(g);
         g = stages.get(0).backward(g, inputGradient);

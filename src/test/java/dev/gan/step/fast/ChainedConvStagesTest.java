@@ -61,6 +61,38 @@ class ChainedConvStagesTest {
         if (c.blockedOutput()) assertEquals(0, width % 8);
     }
 
+    /**
+     * Without parameter gradients ({@link Stage#parameterGradients}) the pair gives the same input gradient bit for
+     * bit - its convolutions convert dLoss/dOutput themselves then - and leaves the parameter gradients alone.
+     */
+    @ParameterizedTest(name = "{0} channels between")
+    @ValueSource(ints = {32, 24})
+    void inputGradientWithoutParameterGradients(int width) {
+        ConvolutionLayer first = conv(3, width, true), second = conv(width, 16, false);
+        Nd4j.getRandom().setSeed(12);
+        Map<String, INDArray> p1 = params(first), p2 = params(second);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16), dOut = Nd4j.randn(DataType.FLOAT, 4, 16, 4, 4);
+        Map<String, INDArray> grads1 = grads(p1), grads2 = grads(p2);
+        DnnlConvStage a = stage(first, p1, grads1, 0.2), b = stage(second, p2, grads2, 0);
+        b.readsFrom(a);
+        b.forward(a.forward(x, null), null);
+        INDArray full = a.backward(b.backward(dOut.dup())).dup();
+        float[] w1 = flat(grads1.get("W")), w2 = flat(grads2.get("W"));
+        grads1.get("W").assign(7);
+        a.parameterGradients(false);
+        b.parameterGradients(false);
+        b.forward(a.forward(x, null), null);
+        INDArray only = a.backward(b.backward(dOut.dup())).dup();
+        assertArrayEquals(flat(full), flat(only), "input gradient");
+        assertTrue(grads1.get("W").minNumber().doubleValue() == 7, "no weight gradient written");
+        a.parameterGradients(true);
+        b.parameterGradients(true);
+        b.forward(a.forward(x, null), null);
+        a.backward(b.backward(dOut.dup()));
+        assertArrayEquals(w1, flat(grads1.get("W")), "weight gradients again");
+        assertArrayEquals(w2, flat(grads2.get("W")), "weight gradients again");
+    }
+
     private static float[] flat(INDArray a) {
         return a.dup('c').reshape(a.length()).toFloatVector();
     }

@@ -268,12 +268,23 @@ public final class ConvKernels implements AutoCloseable {
 
     /** dLoss/dx into {@code inputGrad}, for the {@code delta} of {@link #backwardWeights} and the forward's weights. */
     public void backwardData(INDArray delta, INDArray weights, INDArray inputGrad) {
+        backwardData(delta, weights, inputGrad, true);
+    }
+
+    /** {@link #backwardData} without {@link #backwardWeights} before it: converts {@code delta} itself. */
+    public void backwardDataOnly(INDArray delta, INDArray weights, INDArray inputGrad) {
+        backwardData(delta, weights, inputGrad, false);
+    }
+
+    private void backwardData(INDArray delta, INDArray weights, INDArray inputGrad, boolean deltaConverted) {
         Dnnl.point(diffDstUser, delta);
         Dnnl.point(diffSrcUser, inputGrad);
         // the same slot as backwardWeights, so dLoss/dOutput converted there is still in it
         bind(diffDstWeightsSlot);
         bind(diffDstDataSlot);
         bind(diffSrcSlot);
+        // where the data pass reads dLoss/dOutput from the weight pass's conversion, that conversion must run first
+        if (diffDstIn == null && !deltaConverted) run(diffDstWeightsIn);
         run(diffDstIn);
         if (weightsBwdIn != null) {
             Dnnl.point(weightsUser, weights);
