@@ -183,8 +183,14 @@ final class FastNet {
      */
     void update(int batchSize) {
         int iteration = graph.getIterationCount(), epoch = graph.getEpochCount();
+        if (adam != null && adam.serves(graph) && !frozen.any()) {
+            // the update and params -= update in one pass
+            adam.update(iteration, epoch, batchSize, true);
+            BaseOptimizer.incrementIterationCount(graph, 1);
+            return;
+        }
         if (adam != null && adam.serves(graph)) {
-            adam.update(iteration, epoch, batchSize);
+            adam.update(iteration, epoch, batchSize, false);
         } else {
             graph.getUpdater().update(gradient, iteration, epoch, batchSize, NO_WORKSPACES);
             if (graph.getUpdater() != unplanned && javaAdam) {

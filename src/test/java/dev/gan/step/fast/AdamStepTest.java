@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link AdamStep} against DL4J's own updater on copies of the same graphs (Adam blocks and BatchNorm's NoOp running
  * statistics), fed the same gradients for several updates: parameters and Adam's state must be the same bit for bit,
- * as DL4J's updater leaves them - a resumed run and the dl4j engine depend on it.
+ * as DL4J's updater leaves them, and so must the update left in the gradient view - a resumed run and the dl4j engine
+ * depend on it.
  */
 class AdamStepTest {
     @BeforeAll
@@ -56,6 +57,8 @@ class AdamStepTest {
             java.update(16);
             dl4j.update(16);
             assertArrayEquals(copy.params().toFloatVector(), graph.params().toFloatVector(), role + " step " + step);
+            assertArrayEquals(dl4j.gradients().toFloatVector(), java.gradients().toFloatVector(),
+                    role + " update, step " + step);
             assertArrayEquals(copy.getUpdater().getStateViewArray().toFloatVector(),
                     graph.getUpdater().getStateViewArray().toFloatVector(), role + " Adam state, step " + step);
         }
