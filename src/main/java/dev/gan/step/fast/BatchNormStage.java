@@ -39,6 +39,7 @@ final class BatchNormStage implements Stage {
     private long[] kernelsShape;
     private INDArray input;
     private long[] shape;
+    private boolean parameterGradients = true;
 
     BatchNormStage(BatchNormalization conf, Map<String, INDArray> params, Map<String, INDArray> grads) {
         this.channels = conf.getNOut();
@@ -91,8 +92,14 @@ final class BatchNormStage implements Stage {
         INDArray gx = inputGrad.of(input.shape());
         INDArray m = mean.of(channels), v = variance.of(channels);
         kernels.backward(input, m, v, gamma, beta, delta, gx, gammaGrad, betaGrad);
-        running.update(m, v);
+        // the running statistics' "gradients" are parameter gradients too (the updater moves them)
+        if (parameterGradients) running.update(m, v);
         return gx.reshape(shape);
+    }
+
+    @Override
+    public void parameterGradients(boolean needed) {
+        parameterGradients = needed;
     }
 
     /** oneDNN's names of the kernels for the last forward pass: for tests and checks. */

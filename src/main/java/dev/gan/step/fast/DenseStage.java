@@ -15,6 +15,7 @@ final class DenseStage implements Stage {
     private final Nonlinearity activation;
     private final Buffer preActivation = new Buffer(), inputGrad = new Buffer();
     private INDArray input;
+    private boolean parameterGradients = true;
 
     DenseStage(long nOut, boolean hasBias, Map<String, INDArray> params, Map<String, INDArray> grads,
                Nonlinearity activation) {
@@ -37,11 +38,25 @@ final class DenseStage implements Stage {
 
     @Override
     public INDArray backward(INDArray gradOut) {
+        return backward(gradOut, true);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut, boolean inputGradient) {
         INDArray delta = activation.backward(gradOut);
-        Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
-        if (bias != null) delta.sum(biasGrad, 0);
+        if (parameterGradients) {
+            Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
+            if (bias != null) delta.sum(biasGrad, 0);
+        }
+        // G's first layer: nothing reads the noise's gradient, and it was a third of this layer's time
+        if (!inputGradient) return null;
         INDArray gx = inputGrad.of(input.shape());
         Nd4j.gemm(delta, weights, gx, false, true, 1.0, 0.0);
         return gx;
+    }
+
+    @Override
+    public void parameterGradients(boolean needed) {
+        parameterGradients = needed;
     }
 }

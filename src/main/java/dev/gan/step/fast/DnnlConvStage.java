@@ -30,6 +30,13 @@ final class DnnlConvStage implements Stage {
     /** The primitives for the last input shape: built again only when the batch size changes. */
     private ConvKernels kernels;
     private long[] kernelsShape;
+    /** The convolution right before, whose output this one reads in the layout that one writes it in; or null. */
+    private DnnlConvStage before;
+    /** The kernels of {@link #before} that this stage's kernels were built to read from. */
+    private ConvKernels beforeKernels;
+    /** Whether a convolution right after reads this one's output as it is written (see {@link #readsFrom}). */
+    private boolean feedsConvolution;
+    private boolean parameterGradients = true;
     private INDArray input;
 
     DnnlConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads,
@@ -75,11 +82,34 @@ final class DnnlConvStage implements Stage {
     public INDArray backward(INDArray gradOut, boolean inputGradient) {
         INDArray delta = activation.backward(gradOut);
         if (!Dnnl.plain(delta)) delta = delta.dup('c');
-        kernels.backwardWeights(input, delta, weightGrad, biasGrad);
+        if (parameterGradients) kernels.backwardWeights(input, delta, weightGrad, biasGrad);
         if (!inputGradient) return null;
         INDArray gx = inputGrad.of(input.shape());
-        kernels.backwardData(delta, weights, gx);
+        if (parameterGradients) kernels.backwardData(delta, weights, gx);
+        else kernels.backwardDataOnly(delta, weights, gx);
         return gx;
+    }
+
+    @Override
+    public void parameterGradients(boolean needed) {
+        parameterGradients = needed;
+    }
+
+    /**
+     * Makes this stage read {@code previous}'s output (through that stage's activation, elementwise) in the blocked
+     * layout that stage's primitive writes it in, and hand dLoss/dInput back in that layout: the two conversions
+     * between it and NCHW each way are gone (DCGAN-28's D: 64 x 64 x 14 x 14 between its convolutions, four 3 MB
+     * reorders a pass). The arithmetic is the same; only where the values sit in the arrays changes, which nothing
+     * between the two stages looks at.
+     */
+    void readsFrom(DnnlConvStage previous) {
+        before = previous;
+        previous.feedsConvolution = true;
+    }
+
+    /** Whether the last forward pass left its output in a blocked layout for the convolution after it: for tests. */
+    boolean blockedOutput() {
+        return !kernels.plainOutput();
     }
 
     /** oneDNN's names of the kernels for the last forward pass (which ISA, whether bf16): for tests and checks. */
@@ -88,14 +118,17 @@ final class DnnlConvStage implements Stage {
     }
 
     private ConvKernels kernels(long[] in, long[] out) {
-        if (kernels == null || !Arrays.equals(kernelsShape, in)) {
+        ConvKernels upstream = before == null ? null : before.kernels;
+        if (kernels == null || !Arrays.equals(kernelsShape, in) || upstream != beforeKernels) {
             if (kernels != null) kernels.close();
             long[] w = weights.shape();
             // oneDNN's weight dimensions are (output channels, input channels, kH, kW) for both kinds
             long[] dims = transposed ? new long[]{w[1], w[0], w[2], w[3]} : w.clone();
             kernels = new ConvKernels(new ConvKernels.Geometry(transposed, in, dims, out,
-                    new long[]{stride[0], stride[1]}, new long[]{padding[0], padding[1]}, bias != null), bf16);
+                    new long[]{stride[0], stride[1]}, new long[]{padding[0], padding[1]}, bias != null), bf16,
+                    upstream == null ? null : upstream.outputLayout(), feedsConvolution);
             kernelsShape = in.clone();
+            beforeKernels = upstream;
         }
         return kernels;
     }

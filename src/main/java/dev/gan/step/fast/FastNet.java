@@ -47,6 +47,11 @@ final class FastNet {
     private final Gradient gradient;
     private final SpectralNorm norm;
     private final FrozenBlocks frozen;
+    /** The graph's updater as one Java pass, once DL4J's has run; null before, or where it cannot stand in. */
+    private AdamStep adam;
+    /** The updater that {@link AdamStep} cannot stand in for: DL4J's runs for it. */
+    private Object unplanned;
+    private boolean javaAdam = true;
 
     FastNet(NetCompiler.Plan plan) {
         this(plan, SpectralNorm.off(), FrozenBlocks.NONE);
@@ -76,6 +81,10 @@ final class FastNet {
         nonlinearities = Nonlinearity.collect(() -> {
             for (NetCompiler.StageFactory f : plan.stages()) stages.add(f.create(views));
         });
+        for (int i = 1; i < stages.size(); i++) {
+            // a convolution straight after another reads its output as the first one's primitive writes it
+            if (stages.get(i - 1) instanceof DnnlConvStage a && stages.get(i) instanceof DnnlConvStage b) b.readsFrom(a);
+        }
     }
 
     /**
@@ -103,8 +112,10 @@ final class FastNet {
     }
 
     /**
-     * {@link #backward} for a pass whose parameter gradients nothing reads (the generator step's pass through D):
-     * the stages still write them, but spectral norm skips turning them into the raw weights' gradients.
+     * {@link #backward} for a pass whose parameter gradients nothing reads (the generator step's pass through D): the
+     * stages skip what only those need (a convolution's backward-weights pass, a dense layer's weight product), and
+     * spectral norm skips turning them into the raw weights' gradients. The gradient view is left stale until the
+     * next full pass overwrites it.
      */
     INDArray backwardToInput(INDArray gradOut) {
         return backward(gradOut, false, true);
@@ -119,11 +130,34 @@ final class FastNet {
     }
 
     private INDArray backward(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
+        if (!parameterGradients) {
+            for (Stage s : stages) s.parameterGradients(false);
+        }
+        try {
+            return backwardThroughStages(gradOut, parameterGradients, inputGradient);
+        } finally {
+            if (!parameterGradients) {
+                for (Stage s : stages) s.parameterGradients(true);
+            }
+        }
+    }
+
+    private INDArray backwardThroughStages(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
         INDArray g = gradOut;
         for (int i = stages.size() - 1; i > 0; i--) g = stages.get(i).backward(g);
         g = stages.get(0).backward(g, inputGradient);
         norm.endTrainingPass(parameterGradients);
         return g;
+    }
+
+    /** For tests: DL4J's updater on every update, never {@link AdamStep}. */
+    void useDl4jUpdater() {
+        javaAdam = false;
+    }
+
+    /** Whether the last update ran as {@link AdamStep}. */
+    boolean javaAdam() {
+        return adam != null && adam.serves(graph);
     }
 
     /** Views of the gradient view by DL4J variable name ("d_conv1_W", ...), as DL4J's own Gradient names them. */
@@ -145,9 +179,25 @@ final class FastNet {
      * One step of the graph's own updater on the gradient view, as DL4J's fit does it: the updater divides the
      * minibatch sums by the batch size (not the BatchNorm running statistics), then params -= update, then the
      * iteration count moves on (Adam's bias correction and any schedule read it). Frozen blocks' updates are 0.
+     * After the updater's first update, {@link AdamStep} stands in for it where it can, with the same numbers.
      */
     void update(int batchSize) {
-        graph.getUpdater().update(gradient, graph.getIterationCount(), graph.getEpochCount(), batchSize, NO_WORKSPACES);
+        int iteration = graph.getIterationCount(), epoch = graph.getEpochCount();
+        if (adam != null && adam.serves(graph) && !frozen.any()) {
+            // the update and params -= update in one pass
+            adam.update(iteration, epoch, batchSize, true);
+            BaseOptimizer.incrementIterationCount(graph, 1);
+            return;
+        }
+        if (adam != null && adam.serves(graph)) {
+            adam.update(iteration, epoch, batchSize, false);
+        } else {
+            graph.getUpdater().update(gradient, iteration, epoch, batchSize, NO_WORKSPACES);
+            if (graph.getUpdater() != unplanned && javaAdam) {
+                adam = AdamStep.plan(graph);
+                unplanned = adam == null ? graph.getUpdater() : null;
+            }
+        }
         frozen.holdUpdates();
         graph.params().subi(gradient.gradient());
         BaseOptimizer.incrementIterationCount(graph, 1);

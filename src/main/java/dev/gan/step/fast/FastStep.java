@@ -89,14 +89,15 @@ public final class FastStep implements TrainingStep {
                 objective.real());
         if (augment != null) augment.probability().observeReal(onReal.meanSign(), b);
         d.backwardToParameters(onReal.gradient());
-        INDArray realGrads = realGradient.of(d.gradients().shape()).assign(d.gradients());
+        INDArray realGrads = realGradient.of(d.gradients().shape());
+        HostArrays.copy(d.gradients(), realGrads);
         R1Penalty r1 = objective.r1();
         if (r1 != null && r1.due(d.iterations())) regularize(r1, realSeen, realLabels, realGrads);
 
         LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)),
                 objective.loss().fake());
         d.backwardToParameters(onFake.gradient());
-        d.gradients().addi(realGrads);
+        HostArrays.addInto(d.gradients(), realGrads);
         d.update(b);
         long t2 = System.nanoTime();
         if (times != null) times.add(t1 - t0, t2 - t1, 0, 0);

@@ -82,6 +82,14 @@ final class GraphStage implements Stage {
         return networkInputs > 0 ? inputGrads[0] : null;
     }
 
+    @Override
+    public void parameterGradients(boolean needed) {
+        for (Node n : nodes) {
+            if (n.op() instanceof Single s) s.stage().parameterGradients(needed);
+            if (n.op() instanceof Sequence q) q.stages().forEach(st -> st.parameterGradients(needed));
+        }
+    }
+
     /** The running sum of a vertex's incoming gradients: the first one as is, then a kept array. */
     private static INDArray add(INDArray sum, INDArray g, Buffer buffer) {
         if (sum == null) return g;

@@ -23,10 +23,10 @@ final class LogitLoss {
     }
 
     Scored score(INDArray outputs, LogitFunction f) {
-        GanLoss.Scored s = GanLoss.score(outputs.toDoubleVector(), f, loss);
+        GanLoss.Scored s = GanLoss.score(HostArrays.read(outputs), f, loss);
         double[] derivative = s.derivative();
         INDArray grad = gradient.of(derivative.length, 1);
-        for (int i = 0; i < derivative.length; i++) grad.putScalar(i, derivative[i]);
+        HostArrays.write(derivative, grad);
         return new Scored(s.loss(), s.shown(), s.meanSign(), grad);
     }
 }

@@ -1,12 +1,13 @@
 package dev.gan.step.fast;
 
+import dev.gan.step.fast.dnnl.Dnnl;
+import dev.gan.step.fast.dnnl.RectifierKernels;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
@@ -19,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Not IActivation's ops everywhere: in M2.1's CPU build the LeakyReLU op and its derivative run at ~7 ns and
  * ~12 ns per element, 10-20x the cost of a multiply (measured on DCGAN-64's first D layer: 28 + 46 ms of a single
- * pass at 1 thread, against 4 + 2 ms here). Leaky and plain ReLU instead keep their derivative as a mask, 1 where
- * z > 0 and alpha elsewhere, so that the forward pass is z * mask and backprop one multiply; both give DL4J's
- * numbers bit for bit. Tanh keeps DL4J's ops: the custom (oneDNN) tanh is 4x faster but off by up to 1.2e-7
+ * pass at 1 thread, against 4 + 2 ms here). Leaky and plain ReLU run on oneDNN's eltwise primitives instead
+ * ({@link RectifierKernels}, one pass each way, backprop from the output), and a mask, 1 where z > 0 and alpha
+ * elsewhere, is made only when R1 freezes them; both give DL4J's numbers bit for bit. Tanh keeps DL4J's ops: the custom (oneDNN) tanh is 4x faster but off by up to 1.2e-7
  * absolute, which is 1e-5 relative on a young generator's near-zero outputs, for ~3 ms per DCGAN-64 step.
  */
 abstract class Nonlinearity {
@@ -106,6 +107,12 @@ abstract class Nonlinearity {
     private static final class Masked extends Nonlinearity {
         private final double alpha;
         private final Buffer mask = new Buffer(), gradient = new Buffer();
+        /** oneDNN's kernels for the last length; null before the first pass. */
+        private RectifierKernels kernels;
+        private long kernelsLength;
+        /** The last unfrozen forward pass's output, from which its backward pass (and a freeze) reads the mask. */
+        private INDArray y;
+        /** Frozen: the mask of the last unfrozen pass, 1 where z > 0 and alpha elsewhere. */
         private INDArray m;
         private boolean frozen;
 
@@ -115,6 +122,12 @@ abstract class Nonlinearity {
 
         @Override
         void freeze(boolean frozen) {
+            if (frozen && !this.frozen && y != null) {
+                // y > 0 exactly where z > 0: the mask of the pass that made y
+                m = mask.of(y.shape());
+                Nd4j.exec(new Step(y, m, 0.0));
+                if (alpha != 0) Nd4j.exec(new ScalarMax(m, null, m, alpha));
+            }
             this.frozen = frozen;
         }
 
@@ -124,22 +137,30 @@ abstract class Nonlinearity {
                 Nd4j.exec(new MulOp(z, m, z));
                 return z;
             }
-            m = mask.of(z.shape());
-            Nd4j.exec(new Step(z, m, 0.0));
-            if (alpha == 0) {
-                Nd4j.exec(new RectifiedLinear(z, z));
-            } else {
-                Nd4j.exec(new ScalarMax(m, null, m, alpha));
-                Nd4j.exec(new MulOp(z, m, z));
-            }
+            if (!Dnnl.plain(z)) throw new IllegalStateException("not plain: " + z.shapeInfoToString());
+            kernels(z.length()).forward(z);
+            y = z;
             return z;
         }
 
         @Override
         INDArray backward(INDArray gradOut) {
             INDArray g = gradient.of(gradOut.shape());
-            Nd4j.exec(new MulOp(gradOut, m, g));
+            if (frozen) {
+                Nd4j.exec(new MulOp(gradOut, m, g));
+                return g;
+            }
+            kernels.backward(y, Dnnl.plain(gradOut) ? gradOut : gradOut.dup('c'), g);
             return g;
+        }
+
+        private RectifierKernels kernels(long length) {
+            if (kernels == null || kernelsLength != length) {
+                if (kernels != null) kernels.close();
+                kernels = new RectifierKernels(length, alpha);
+                kernelsLength = length;
+            }
+            return kernels;
         }
     }
 }

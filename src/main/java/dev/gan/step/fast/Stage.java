@@ -23,4 +23,12 @@ interface Stage {
     default INDArray backward(INDArray gradOut, boolean inputGradient) {
         return backward(gradOut);
     }
+
+    /**
+     * Whether the backward passes from now on must write this stage's parameter gradients (true until told
+     * otherwise). A pass whose parameter gradients nothing reads - the generator step's pass through D - may skip
+     * them; the gradient view then keeps older values, which the next full pass overwrites before anything reads it.
+     */
+    default void parameterGradients(boolean needed) {
+    }
 }

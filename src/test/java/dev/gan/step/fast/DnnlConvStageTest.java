@@ -55,6 +55,7 @@ class DnnlConvStageTest {
             "conv,   8,  8, 4, 2, 1,  7, false",   // truncating: 7 + 2 - 4 is odd
             "deconv, 16, 8, 4, 1, 0,  1, false",   // G's projection of the noise (1x1 -> 4x4)
             "deconv, 16, 8, 4, 2, 1,  4, false",   // G's inner layers
+            "deconv,  8, 16, 4, 2, 1,  4, true",   // G's inner layers without BatchNorm (bias added after oneDNN)
             "deconv,  8, 3, 4, 2, 1,  8, true",    // G's last layer (RGB, with bias)
             "deconv,  8, 1, 4, 2, 1, 14, true"})   // G's last layer (greyscale)
     void dnnlStageMatchesLibnd4jConvolutions(String kind, int in, int out, int k, int s, int p, int size, boolean bias) {

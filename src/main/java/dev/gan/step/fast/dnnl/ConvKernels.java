@@ -33,6 +33,13 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * input channels (an RGB image) Winograd was the slower choice; bf16 and the transposed convolutions stay direct
  * (oneDNN has no bf16 Winograd, and DL4J's deconvolutions have stride 2).
  *
+ * <p>Narrow sides stay plain: a deconvolution's output and a convolution's input gradient with fewer than 16 channels
+ * (a greyscale or RGB image) are NCHW, which oneDNN runs as a gemm; blocked, it padded them to 16 channels (DCGAN-28's
+ * last deconvolution, 64 x 64 x 14 x 14 to one channel, 1 thread: 7-9 ms forward against 0.6; its first
+ * convolution's backward-data pass 3.6-4.4 ms against 0.6). A deconvolution's bias is added after its primitive by a
+ * broadcast addition (the same single float sum): inside the primitive oneDNN 2.5 adds it in a reference loop, 4 ms
+ * of a 12 ms forward pass at 128 -> 64 channels, 7x7 -> 14x14.
+ *
  * <p>Memory: the blocked copies a call needs only while it runs live in the thread's {@link Scratch}; a layer keeps
  * its own only of what one call leaves for a later one (its blocked input and weights, read again by the backward
  * passes).
@@ -58,14 +65,33 @@ public final class ConvKernels implements AutoCloseable {
     private final Dnnl.Exec srcIn, weightsFwdIn, dstOut, diffDstIn, diffDstWeightsIn, weightsBwdIn, diffSrcOut,
             diffWeightsOut, srcWeightsIn, diffBiasOut;
     private final boolean bias;
+    /** The layout of the output arrays: NCHW, or the forward primitive's own (valid while this object is open). */
+    private final dnnl_memory_desc_t outputLayout;
+    private final long[] geometryDst;
+    /** A deconvolution's bias, as the [1, C, 1, 1] the addition after its primitive broadcasts; else null. */
+    private final dnnl_memory biasRow;
+    private final Dnnl.Exec biasAdd;
+    /** Fewer channels than a blocked layout's 16. */
+    private static final long NARROW = 16;
 
     /** @param bf16 bf16 inputs to the arithmetic (else float32 throughout) */
     public ConvKernels(Geometry g, boolean bf16) {
+        this(g, bf16, null, false);
+    }
+
+    /**
+     * @param bf16          bf16 inputs to the arithmetic (else float32 throughout)
+     * @param inputLayout   the layout of the input and input-gradient arrays: null for NCHW, or the {@link #outputLayout}
+     *                      of the convolution before, whose output this one then reads as it is written
+     * @param blockedOutput keep the output and dLoss/dOutput arrays in the forward primitive's own layout where that
+     *                      fills them exactly (no channel padding), for a convolution after this one; else NCHW
+     */
+    public ConvKernels(Geometry g, boolean bf16, dnnl_memory_desc_t inputLayout, boolean blockedOutput) {
         this.bias = g.bias();
         int in = bf16 ? dnnl_bf16 : dnnl_f32, any = dnnl_format_tag_any;
         int weightsTag = g.transposed() ? dnnl_iohw : dnnl_oihw;
         long[] biasDims = {g.weights()[0]};
-        dnnl_memory_desc_t srcPlain = Dnnl.md(g.src(), dnnl_f32, dnnl_nchw);
+        dnnl_memory_desc_t srcPlain = inputLayout != null ? inputLayout : Dnnl.md(g.src(), dnnl_f32, dnnl_nchw);
         dnnl_memory_desc_t weightsPlain = Dnnl.md(g.weights(), dnnl_f32, weightsTag);
         dnnl_memory_desc_t dstPlain = Dnnl.md(g.dst(), dnnl_f32, dnnl_nchw);
         dnnl_memory_desc_t biasPlain = Dnnl.md(biasDims, dnnl_f32, dnnl_a);
@@ -75,10 +101,15 @@ public final class ConvKernels implements AutoCloseable {
         long[] s = g.strides(), p = g.padding();
         dnnl_memory_desc_t biasMd = bias ? biasPlain : null;
         int algorithm = !bf16 && g.src()[1] >= 16 ? dnnl_convolution_auto : dnnl_convolution_direct;
+        // a narrow output of a deconvolution (an image's few channels) and a narrow input gradient of a convolution
+        // stay plain: blocked, oneDNN pads their channels to 16 and does 16x the work
+        int deconvDstTag = g.dst()[1] < NARROW ? dnnl_nchw : any;
+        int convDiffSrcTag = g.src()[1] < NARROW ? dnnl_nchw : any;
         if (g.transposed()) {
+            // the bias goes on after the primitive: inside it, oneDNN adds it with a reference loop
             Dnnl.check(dnnl_deconvolution_forward_desc_init(f, dnnl_forward_training, dnnl_deconvolution_direct,
-                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), in, any), biasMd, Dnnl.md(g.dst(), dnnl_f32, any),
-                    s, p, p), "deconvolution forward");
+                    Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), in, any), null,
+                    Dnnl.md(g.dst(), dnnl_f32, deconvDstTag), s, p, p), "deconvolution forward");
             Dnnl.check(dnnl_deconvolution_backward_data_desc_init(d, dnnl_deconvolution_direct,
                     Dnnl.md(g.src(), dnnl_f32, any), Dnnl.md(g.weights(), in, any), Dnnl.md(g.dst(), in, any), s, p, p),
                     "deconvolution backward data");
@@ -90,7 +121,7 @@ public final class ConvKernels implements AutoCloseable {
                     Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), in, any), biasMd, Dnnl.md(g.dst(), dnnl_f32, any),
                     s, p, p), "convolution forward");
             Dnnl.check(dnnl_convolution_backward_data_desc_init(d, algorithm,
-                    Dnnl.md(g.src(), dnnl_f32, any), Dnnl.md(g.weights(), in, any), Dnnl.md(g.dst(), in, any), s, p, p),
+                    Dnnl.md(g.src(), dnnl_f32, convDiffSrcTag), Dnnl.md(g.weights(), in, any), Dnnl.md(g.dst(), in, any), s, p, p),
                     "convolution backward data");
             Dnnl.check(dnnl_convolution_backward_weights_desc_init(w, algorithm,
                     Dnnl.md(g.src(), in, any), Dnnl.md(g.weights(), dnnl_f32, any), biasMd, Dnnl.md(g.dst(), in, any),
@@ -100,6 +131,13 @@ public final class ConvKernels implements AutoCloseable {
         dnnl_primitive_desc pd = Dnnl.primitiveDesc(d, pf, "backward data");
         dnnl_primitive_desc pw = Dnnl.primitiveDesc(w, pf, "backward weights");
 
+        dnnl_memory_desc_t fwdDst = Dnnl.query(pf, dnnl_query_dst_md);
+        if (blockedOutput && !(bias && g.transposed())
+                && dnnl_memory_desc_get_size(fwdDst) == dnnl_memory_desc_get_size(dstPlain)) {
+            dstPlain = fwdDst;
+        }
+        outputLayout = dstPlain;
+        geometryDst = g.dst().clone();
         srcUser = user(srcPlain);
         weightsUser = user(weightsPlain);
         dstUser = user(dstPlain);
@@ -119,7 +157,16 @@ public final class ConvKernels implements AutoCloseable {
         dstSlot = slot(dstMd, dstPlain, Scratch.OUT);
         dst = memory(dstSlot, dstUser);
         dstOut = convert(dst, dstMd, dstUser, dstPlain);
-        forward = exec(bias ? new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weightsFwd, DNNL_ARG_BIAS,
+        boolean fusedBias = bias && !g.transposed();
+        if (bias && g.transposed()) {
+            long[] row = {1, biasDims[0], 1, 1};
+            biasRow = user(Dnnl.md(row, dnnl_f32, dnnl_nchw));
+            biasAdd = exec(Dnnl.add(dstUser, dstPlain, biasRow, Dnnl.md(row, dnnl_f32, dnnl_nchw)));
+        } else {
+            biasRow = null;
+            biasAdd = null;
+        }
+        forward = exec(fusedBias ? new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weightsFwd, DNNL_ARG_BIAS,
                 biasUser, DNNL_ARG_DST, dst) : new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weightsFwd,
                 DNNL_ARG_DST, dst));
 
@@ -167,6 +214,16 @@ public final class ConvKernels implements AutoCloseable {
                 DNNL_ARG_DIFF_SRC, diffSrc));
     }
 
+    /** The layout this writes its output (and reads dLoss/dOutput) in, for the next convolution's inputLayout. */
+    public dnnl_memory_desc_t outputLayout() {
+        return outputLayout;
+    }
+
+    /** Whether the output arrays are NCHW (not in a blocked layout for the next convolution). */
+    public boolean plainOutput() {
+        return Dnnl.same(outputLayout, Dnnl.md(geometryDst, dnnl_f32, dnnl_nchw));
+    }
+
     /** The implementations oneDNN picked, e.g. "jit_bf16:avx512_core_bf16" for each of the three passes. */
     public String implementations() {
         return "forward " + forward.implementation + ", backward data " + backwardData.implementation
@@ -179,11 +236,13 @@ public final class ConvKernels implements AutoCloseable {
         Dnnl.point(weightsUser, weights);
         Dnnl.point(dstUser, z);
         if (bias) Dnnl.point(biasUser, biasArray);
+        if (biasRow != null) Dnnl.point(biasRow, biasArray);
         bind(dstSlot);
         run(srcIn);
         run(weightsFwdIn);
         forward.run(stream);
         run(dstOut);
+        run(biasAdd);
     }
 
     /**
@@ -209,12 +268,23 @@ public final class ConvKernels implements AutoCloseable {
 
     /** dLoss/dx into {@code inputGrad}, for the {@code delta} of {@link #backwardWeights} and the forward's weights. */
     public void backwardData(INDArray delta, INDArray weights, INDArray inputGrad) {
+        backwardData(delta, weights, inputGrad, true);
+    }
+
+    /** {@link #backwardData} without {@link #backwardWeights} before it: converts {@code delta} itself. */
+    public void backwardDataOnly(INDArray delta, INDArray weights, INDArray inputGrad) {
+        backwardData(delta, weights, inputGrad, false);
+    }
+
+    private void backwardData(INDArray delta, INDArray weights, INDArray inputGrad, boolean deltaConverted) {
         Dnnl.point(diffDstUser, delta);
         Dnnl.point(diffSrcUser, inputGrad);
         // the same slot as backwardWeights, so dLoss/dOutput converted there is still in it
         bind(diffDstWeightsSlot);
         bind(diffDstDataSlot);
         bind(diffSrcSlot);
+        // where the data pass reads dLoss/dOutput from the weight pass's conversion, that conversion must run first
+        if (diffDstIn == null && !deltaConverted) run(diffDstWeightsIn);
         run(diffDstIn);
         if (weightsBwdIn != null) {
             Dnnl.point(weightsUser, weights);

@@ -1,6 +1,7 @@
 package dev.gan.step.fast.dnnl;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -203,6 +204,13 @@ public final class Dnnl {
             dnnl_primitive_destroy(primitive);
             dnnl_primitive_desc_destroy(desc);
         }
+    }
+
+    /** {@code a += b} in place, {@code b} broadcast over the dimensions where it has size 1. */
+    static Exec add(dnnl_memory a, dnnl_memory_desc_t aMd, dnnl_memory b, dnnl_memory_desc_t bMd) {
+        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+        check(dnnl_binary_desc_init(d, dnnl_binary_add, aMd, bMd, aMd), "binary add");
+        return new Exec(primitiveDesc(d, null, "binary add"), DNNL_ARG_SRC_0, a, DNNL_ARG_SRC_1, b, DNNL_ARG_DST, a);
     }
 
     static Exec reorder(dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to, dnnl_memory_desc_t toMd) {
