@@ -12,10 +12,11 @@ import java.util.Map;
  * view, 'f'-ordered inside the flat parameter vector: read as its transpose, it is a plain [nOut, nIn] matrix, and
  * so is W's gradient view. The bias row enters as the product's starting value (a rank-1 product with a column of
  * ones), and its gradient, the column sums of dLoss/dz, as a product with that column: no ND4J op in the layer.
- * DCGAN-28 at 2 threads, profiled inside the step: G's first layer 1.6 + 1.5 ms (forward + backward) before, 1.5 +
- * 0.6 after; D's last layer 0.5 + 0.9 ms before, 0.08 + 0.23 after. The sums run in another kernel's order than
- * libnd4j's matmul and sum, so the last bits differ: FastNetNumericsTest measured DCGAN-28's dense weight gradients
- * within 5e-7 relative of DL4J's, like the convolutions' (its tolerance: 1e-4).
+ *
+ * <p>DCGAN-28 at 2 threads, profiled inside the step: G's first layer 1.6 + 1.5 ms (forward + backward) before,
+ * 1.1-1.5 + 0.5-0.6 after; D's last layer 0.5 + 0.9 ms before, 0.07 + 0.1-0.2 after. The sums run in another
+ * kernel's order than libnd4j's matmul and sum, so the last bits differ: FastNetNumericsTest measured DCGAN-28's
+ * dense weight gradients within 5e-7 relative of DL4J's, like the convolutions' (its tolerance: 1e-4).
  */
 final class DenseStage implements Stage {
     private final long nIn, nOut;
