@@ -52,6 +52,8 @@ final class FastNet {
     /** The updater that {@link AdamStep} cannot stand in for: DL4J's runs for it. */
     private Object unplanned;
     private boolean javaAdam = true;
+    /** Threads of the {@link AdamStep} pass: OpenMP's, which the user sets with OMP_NUM_THREADS. */
+    private int adamThreads = Nd4j.getEnvironment().maxMasterThreads();
 
     FastNet(NetCompiler.Plan plan) {
         this(plan, SpectralNorm.off(), FrozenBlocks.NONE);
@@ -155,6 +157,11 @@ final class FastNet {
         javaAdam = false;
     }
 
+    /** For tests: the {@link AdamStep} pass over this many threads, from the next plan on. */
+    void adamThreads(int threads) {
+        adamThreads = threads;
+    }
+
     /** Whether the last update ran as {@link AdamStep}. */
     boolean javaAdam() {
         return adam != null && adam.serves(graph);
@@ -194,7 +201,7 @@ final class FastNet {
         } else {
             graph.getUpdater().update(gradient, iteration, epoch, batchSize, NO_WORKSPACES);
             if (graph.getUpdater() != unplanned && javaAdam) {
-                adam = AdamStep.plan(graph);
+                adam = AdamStep.plan(graph, adamThreads);
                 unplanned = adam == null ? graph.getUpdater() : null;
             }
         }

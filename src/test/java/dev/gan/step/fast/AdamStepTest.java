@@ -9,7 +9,8 @@ import dev.gan.system.Backend;
 import dev.gan.train.Networks;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,20 +34,27 @@ class AdamStepTest {
         Backend.init();
     }
 
-    @Test
-    void javaPassGivesDl4jsUpdatesBitForBit() throws NotCovered {
+    /**
+     * On one thread, and split over three (uneven parts whose ends fall inside chunks and inside the ranges divided
+     * by the batch size): both networks are wide enough for the pass to split.
+     */
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 3})
+    void javaPassGivesDl4jsUpdatesBitForBit(int threads) throws NotCovered {
         ExperimentConfig cfg = ConfigLoader.load(Path.of("configs/dcgan.yaml"),
-                List.of("model.g_width=8", "model.d_width=8", "model.latent_size=16"));
+                List.of("model.g_width=32", "model.d_width=32", "model.latent_size=16"));
         GanShape shape = new GanShape(cfg.data().channels(), cfg.data().imageSize(), cfg.model().latentSize(), 0, false);
         Networks nets = Networks.build(cfg, shape);
-        check(nets.generator(), "generator", ExternalGradientLoss.class);
-        check(nets.discriminator(), "discriminator", BceWithLogitsLoss.class);
+        check(nets.generator(), "generator", ExternalGradientLoss.class, threads);
+        check(nets.discriminator(), "discriminator", BceWithLogitsLoss.class, threads);
     }
 
     private static void check(ComputationGraph graph, String role,
-                              Class<? extends org.nd4j.linalg.lossfunctions.ILossFunction> loss) throws NotCovered {
+                              Class<? extends org.nd4j.linalg.lossfunctions.ILossFunction> loss, int threads)
+            throws NotCovered {
         ComputationGraph copy = graph.clone();
         FastNet java = new FastNet(GraphCompiler.plan(graph, role, loss, Precision.FP32));
+        java.adamThreads(threads);
         FastNet dl4j = new FastNet(GraphCompiler.plan(copy, role, loss, Precision.FP32));
         dl4j.useDl4jUpdater();
         for (int step = 0; step < 5; step++) {
@@ -63,6 +71,9 @@ class AdamStepTest {
                     graph.getUpdater().getStateViewArray().toFloatVector(), role + " Adam state, step " + step);
         }
         assertTrue(java.javaAdam(), role + ": the Java pass ran");
+        int largest = graph.getUpdater().getUpdaterBlocks().stream()
+                .mapToInt(b -> b.getParamOffsetEnd() - b.getParamOffsetStart()).max().orElse(0);
+        assertTrue(largest > AdamStep.SPLIT_FROM, role + ": no block long enough to split the pass: " + largest);
         assertFalse(dl4j.javaAdam());
     }
 }
