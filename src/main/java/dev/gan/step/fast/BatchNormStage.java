@@ -40,8 +40,21 @@ final class BatchNormStage implements Stage {
     private INDArray input;
     private long[] shape;
     private boolean parameterGradients = true;
+    /** oneDNN computes the batch statistics in its forward pass (bf16 training), not libnd4j's moments op. */
+    private final boolean ownStatistics;
+    /** The convolution whose output this reads in the layout it writes it in (see {@link #readsFrom}), or null. */
+    private DnnlConvStage before;
+    /** The kernels of {@link #before} that this stage's kernels were built for. */
+    private Object beforeKernels;
 
     BatchNormStage(BatchNormalization conf, Map<String, INDArray> params, Map<String, INDArray> grads) {
+        this(conf, params, grads, false);
+    }
+
+    /** @param ownStatistics batch statistics from oneDNN's forward pass, not DL4J's op (see {@link NormKernels}) */
+    BatchNormStage(BatchNormalization conf, Map<String, INDArray> params, Map<String, INDArray> grads,
+                   boolean ownStatistics) {
+        this.ownStatistics = ownStatistics;
         this.channels = conf.getNOut();
         this.eps = conf.getEps();
         // DL4J stores each as [1, C]; oneDNN reads [C]
@@ -76,10 +89,12 @@ final class BatchNormStage implements Stage {
         INDArray in = x.rank() == 2 ? x.reshape(x.size(0), channels, 1, 1) : x;
         input = Dnnl.plain(in) ? in : in.dup('c');
         INDArray m = mean.of(channels), v = variance.of(channels);
-        momentsArgs.setInputArray(0, input);
-        momentsArgs.setOutputArray(0, m);
-        momentsArgs.setOutputArray(1, v);
-        ContextOp.exec(momentsOp, momentsArgs);
+        if (!ownStatistics) {
+            momentsArgs.setInputArray(0, input);
+            momentsArgs.setOutputArray(0, m);
+            momentsArgs.setOutputArray(1, v);
+            ContextOp.exec(momentsOp, momentsArgs);
+        }
         INDArray y = output.of(input.shape());
         kernels(input.shape()).forward(input, gamma, beta, y, m, v);
         return y.reshape(shape);
@@ -107,11 +122,26 @@ final class BatchNormStage implements Stage {
         return kernels.implementations();
     }
 
+    /**
+     * Makes this stage read {@code convolution}'s output in the layout its primitive writes it in (a blocked one where
+     * that has no padding) and hand dLoss/dInput back in that layout, for a convolution after this stage that reads
+     * the same layout ({@link DnnlConvStage#readsFrom}): the output and the gradient skip two conversions each way.
+     * Per-channel arithmetic does not care where each value sits; only oneDNN's statistics can read a blocked layout,
+     * so the stage must compute its own ({@code ownStatistics}).
+     */
+    void readsFrom(DnnlConvStage convolution) {
+        if (!ownStatistics) throw new IllegalStateException("a blocked input needs oneDNN's batch statistics");
+        before = convolution;
+    }
+
     private NormKernels kernels(long[] in) {
-        if (kernels == null || !Arrays.equals(kernelsShape, in)) {
+        Object upstream = before == null ? null : before.kernels();
+        if (kernels == null || !Arrays.equals(kernelsShape, in) || upstream != beforeKernels) {
             if (kernels != null) kernels.close();
-            kernels = new NormKernels(in, eps);
+            kernels = before == null ? new NormKernels(Dnnl.nchw(in), channels, eps, ownStatistics)
+                    : new NormKernels(before.kernels().outputLayout(), channels, eps, ownStatistics);
             kernelsShape = in.clone();
+            beforeKernels = upstream;
         }
         return kernels;
     }

@@ -107,6 +107,16 @@ final class DnnlConvStage implements Stage {
         previous.feedsConvolution = true;
     }
 
+    /** The primitives of the last forward pass (whose output layout a stage reading that output needs), or null. */
+    ConvKernels kernels() {
+        return kernels;
+    }
+
+    /** Whether this convolution multiplies in bf16. */
+    boolean bf16() {
+        return bf16;
+    }
+
     /** Whether the last forward pass left its output in a blocked layout for the convolution after it: for tests. */
     boolean blockedOutput() {
         return !kernels.plainOutput();

@@ -86,6 +86,14 @@ final class FastNet {
         for (int i = 1; i < stages.size(); i++) {
             // a convolution straight after another reads its output as the first one's primitive writes it
             if (stages.get(i - 1) instanceof DnnlConvStage a && stages.get(i) instanceof DnnlConvStage b) b.readsFrom(a);
+            // so does one after BatchNorm and an activation (elementwise: blind to the layout) in bf16, where BatchNorm
+            // computes its statistics in oneDNN, which reads the blocked layout
+            if (i >= 3 && stages.get(i - 3) instanceof DnnlConvStage a && a.bf16()
+                    && stages.get(i - 2) instanceof BatchNormStage bn && stages.get(i - 1) instanceof ActivationStage
+                    && stages.get(i) instanceof DnnlConvStage b) {
+                bn.readsFrom(a);
+                b.readsFrom(a);
+            }
         }
     }
 
