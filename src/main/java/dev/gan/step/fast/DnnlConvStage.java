@@ -37,6 +37,8 @@ final class DnnlConvStage implements Stage {
     /** Whether a convolution right after reads this one's output as it is written (see {@link #readsFrom}). */
     private boolean feedsConvolution;
     private boolean parameterGradients = true;
+    /** Whether the weights are the last forward pass's (see {@link Stage#sameWeights}). */
+    private boolean sameWeights;
     private INDArray input;
 
     DnnlConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads,
@@ -69,7 +71,7 @@ final class DnnlConvStage implements Stage {
         input = Dnnl.plain(x) ? x : x.dup('c');
         long[] shape = {x.size(0), outChannels, outSize(x.size(2), 0), outSize(x.size(3), 1)};
         INDArray z = preActivation.of(shape);
-        kernels(input.shape(), shape).forward(input, weights, bias, z);
+        kernels(input.shape(), shape).forward(input, weights, bias, z, sameWeights);
         return activation.forward(z);
     }
 
@@ -93,6 +95,11 @@ final class DnnlConvStage implements Stage {
     @Override
     public void parameterGradients(boolean needed) {
         parameterGradients = needed;
+    }
+
+    @Override
+    public void sameWeights(boolean same) {
+        sameWeights = same;
     }
 
     /**

@@ -107,6 +107,20 @@ final class FastNet {
 
     /** The network's output (before its loss) in training mode, for inputs in the graph's input order. */
     INDArray forward(INDArray... inputs) {
+        return forward(false, inputs);
+    }
+
+    /**
+     * {@link #forward} on the weights of the last forward pass, which the caller knows nothing has changed since (no
+     * update, no assignment): the convolutions reuse their bf16 / blocked copies of them. Under spectral norm every
+     * pass writes new weights, so this is then a plain forward pass.
+     */
+    INDArray forwardOnSameWeights(INDArray... inputs) {
+        return forward(!norm.on(), inputs);
+    }
+
+    private INDArray forward(boolean sameWeights, INDArray... inputs) {
+        for (Stage s : stages) s.sameWeights(sameWeights);
         norm.beginTrainingPass();
         INDArray x = chainInput >= 0 ? inputs[chainInput] : null;
         for (Stage s : stages) x = s.forward(x, inputs);

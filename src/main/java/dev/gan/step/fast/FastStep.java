@@ -94,8 +94,9 @@ public final class FastStep implements TrainingStep {
         R1Penalty r1 = objective.r1();
         if (r1 != null && r1.due(d.iterations())) regularize(r1, realSeen, realLabels, realGrads);
 
-        LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)),
-                objective.loss().fake());
+        // D's weights are those of the pass on the reals (R1's passes leave them as they are)
+        LogitLoss.Scored onFake = loss.score(d.forwardOnSameWeights(Labels.discriminatorInputs(shape, fakeSeen,
+                fakeLabels)), objective.loss().fake());
         d.backwardToParameters(onFake.gradient());
         HostArrays.addInto(d.gradients(), realGrads);
         d.update(b);

@@ -71,6 +71,13 @@ public final class ConvKernels implements AutoCloseable {
     /** A deconvolution's bias, as the [1, C, 1, 1] the addition after its primitive broadcasts; else null. */
     private final dnnl_memory biasRow;
     private final Dnnl.Exec biasAdd;
+    /**
+     * Whether the primitives' copies of the weights (forward; backward data) hold the weights array at
+     * {@link #weightsAddress} as the last forward pass converted it: a forward pass on the same weights skips the
+     * conversion (D's pass on the fakes, after the one on the reals), and backward data converts once per pass.
+     */
+    private boolean weightsFwdCurrent, weightsBwdCurrent;
+    private long weightsAddress;
     /** Fewer channels than a blocked layout's 16. */
     private static final long NARROW = 16;
 
@@ -232,6 +239,19 @@ public final class ConvKernels implements AutoCloseable {
 
     /** z = x * W (+ b), pre-activation, into {@code z}. The weights' conversion is kept for {@link #backwardData}. */
     public void forward(INDArray x, INDArray weights, INDArray biasArray, INDArray z) {
+        forward(x, weights, biasArray, z, false);
+    }
+
+    /**
+     * {@link #forward}; with {@code sameWeights}, the caller vouches that {@code weights} hold the values of the last
+     * forward pass, whose converted copies are then used again (for the same array only).
+     */
+    public void forward(INDArray x, INDArray weights, INDArray biasArray, INDArray z, boolean sameWeights) {
+        long address = weights.data().address();
+        if (!sameWeights || address != weightsAddress) {
+            weightsFwdCurrent = weightsBwdCurrent = false;
+            weightsAddress = address;
+        }
         Dnnl.point(srcUser, x);
         Dnnl.point(weightsUser, weights);
         Dnnl.point(dstUser, z);
@@ -239,7 +259,8 @@ public final class ConvKernels implements AutoCloseable {
         if (biasRow != null) Dnnl.point(biasRow, biasArray);
         bind(dstSlot);
         run(srcIn);
-        run(weightsFwdIn);
+        if (!weightsFwdCurrent) run(weightsFwdIn);
+        weightsFwdCurrent = true;
         forward.run(stream);
         run(dstOut);
         run(biasAdd);
@@ -286,9 +307,10 @@ public final class ConvKernels implements AutoCloseable {
         // where the data pass reads dLoss/dOutput from the weight pass's conversion, that conversion must run first
         if (diffDstIn == null && !deltaConverted) run(diffDstWeightsIn);
         run(diffDstIn);
-        if (weightsBwdIn != null) {
+        if (weightsBwdIn != null && !weightsBwdCurrent) {
             Dnnl.point(weightsUser, weights);
             run(weightsBwdIn);
+            weightsBwdCurrent = true;
         }
         backwardData.run(stream);
         run(diffSrcOut);
