@@ -46,6 +46,8 @@ final class BatchNormStage implements Stage {
     private DnnlConvStage before;
     /** The kernels of {@link #before} that this stage's kernels were built for. */
     private Object beforeKernels;
+    /** A ReLU after the normalisation, in its kernels ({@link #fuseRelu}). */
+    private boolean relu;
 
     BatchNormStage(BatchNormalization conf, Map<String, INDArray> params, Map<String, INDArray> grads) {
         this(conf, params, grads, false);
@@ -134,12 +136,27 @@ final class BatchNormStage implements Stage {
         before = convolution;
     }
 
+    /** Whether this stage reads a convolution's output in the layout it writes it in ({@link #readsFrom}). */
+    boolean readsBlocked() {
+        return before != null;
+    }
+
+    /**
+     * Applies a ReLU to the output and backprops through it in the same kernels (the activation stage after this one
+     * then passes values through): one pass over the data fewer each way. Only with a blocked input ({@link
+     * #readsFrom}): on NCHW arrays oneDNN's fused kernel branches per element and is slower than the two apart.
+     */
+    void fuseRelu() {
+        if (before == null) throw new IllegalStateException("a fused ReLU needs the blocked input");
+        relu = true;
+    }
+
     private NormKernels kernels(long[] in) {
         Object upstream = before == null ? null : before.kernels();
         if (kernels == null || !Arrays.equals(kernelsShape, in) || upstream != beforeKernels) {
             if (kernels != null) kernels.close();
-            kernels = before == null ? new NormKernels(Dnnl.nchw(in), channels, eps, ownStatistics)
-                    : new NormKernels(before.kernels().outputLayout(), channels, eps, ownStatistics);
+            kernels = new NormKernels(before == null ? Dnnl.nchw(in) : before.kernels().outputLayout(), channels, eps,
+                    ownStatistics, relu);
             kernelsShape = in.clone();
             beforeKernels = upstream;
         }

@@ -52,6 +52,8 @@ final class FastNet {
     /** The updater that {@link AdamStep} cannot stand in for: DL4J's runs for it. */
     private Object unplanned;
     private boolean javaAdam = true;
+    /** Whether {@link #fuseNormRectifiers} fused any ReLU. */
+    private boolean fusedRectifiers;
     /** Threads of the {@link AdamStep} pass: OpenMP's, which the user sets with OMP_NUM_THREADS. */
     private int adamThreads = Nd4j.getEnvironment().maxMasterThreads();
 
@@ -98,10 +100,27 @@ final class FastNet {
     }
 
     /**
+     * Lets each BatchNorm that reads a bf16 convolution's blocked output apply the ReLU after it in its own kernels
+     * ({@link BatchNormStage#fuseRelu}). Only for a network whose activations are never frozen (the generator: R1
+     * freezes D's), since a fused ReLU cannot keep an old mask.
+     */
+    void fuseNormRectifiers() {
+        for (int i = 2; i < stages.size(); i++) {
+            if (stages.get(i - 2) instanceof BatchNormStage bn && bn.readsBlocked()
+                    && stages.get(i - 1) instanceof ActivationStage f && f.relu()) {
+                bn.fuseRelu();
+                f.fusedBefore();
+                fusedRectifiers = true;
+            }
+        }
+    }
+
+    /**
      * Frozen, every (leaky) ReLU keeps the mask of the last unfrozen forward pass, so that the network is the linear
      * map it was around that input (R1's finite difference); unfrozen again, forward passes compute masks as usual.
      */
     void freezeActivations(boolean frozen) {
+        if (frozen && fusedRectifiers) throw new IllegalStateException("ReLUs fused into BatchNorm cannot be frozen");
         for (Nonlinearity n : nonlinearities) n.freeze(frozen);
     }
 
@@ -168,8 +187,13 @@ final class FastNet {
 
     private INDArray backwardThroughStages(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
         INDArray g = gradOut;
-        for (int i = stages.size() - 1; i > 0; i--) g = stages.get(i).backward(g);
-        g = stages.get(0).backward(g, inputGradient);
+        // without an input gradient, the reshapes that lead G's chain (noise to [B, nz, 1, 1]) pass the question on
+        // to the first stage with arithmetic, which then skips the input gradient (a deconvolution's data pass)
+        int first = 0;
+        while (!inputGradient && first < stages.size() - 1 && stages.get(first) instanceof ReshapeStage) first++;
+        for (int i = stages.size() - 1; i > first; i--) g = stages.get(i).backward(g);
+        g = stages.get(first).backward(g, inputGradient);
+        if (first > 0) g = null;
         norm.endTrainingPass(parameterGradients);
         return g;
     }

@@ -68,6 +68,7 @@ public final class FastStep implements TrainingStep {
             throw new NotCovered("discriminator", image, "an input that does not lead the chain of layers");
         }
         this.g = new FastNet(gPlan, gNorm, FrozenBlocks.NONE);
+        this.g.fuseNormRectifiers();   // G's activations are never frozen
         this.d = new FastNet(dPlan, dNorm, dFrozen);
         this.shape = shape;
         this.objective = objective;

@@ -6,9 +6,11 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the output between them left in the first primitive's blocked layout, the second's output, the input gradient
  * and every parameter gradient are the same bit for bit as with NCHW between them; a first layer whose channels would
  * need padding stays NCHW. In bf16, a convolution, BatchNorm, a leaky ReLU and a convolution: the blocked layout
- * through the middle two gives the unchained numbers up to BatchNorm's order of summation.
+ * through the middle two, and a ReLU fused into BatchNorm, give the unchained numbers up to BatchNorm's order of
+ * summation.
  */
 class ChainedConvStagesTest {
     @BeforeAll
@@ -96,9 +99,9 @@ class ChainedConvStagesTest {
         assertArrayEquals(w2, flat(grads2.get("W")), "weight gradients again");
     }
 
-    @ParameterizedTest(name = "{0} channels between")
-    @ValueSource(ints = {32, 24})
-    void blockedLayoutThroughBatchNormInBf16(int width) {
+    @ParameterizedTest(name = "{0} channels between, ReLU {1}")
+    @CsvSource({"32, false", "24, false", "32, true"})
+    void blockedLayoutThroughBatchNormInBf16(int width, boolean relu) {
         DnnlConvStageTest.assumeBf16();
         ConvolutionLayer first = conv(3, width, false), second = conv(width, 16, false);
         BatchNormalization norm = new BatchNormalization.Builder().nIn(width).nOut(width).build();
@@ -109,8 +112,8 @@ class ChainedConvStagesTest {
         pn.put(BatchNormalizationParamInitializer.GLOBAL_MEAN, Nd4j.zeros(DataType.FLOAT, 1, width));
         pn.put(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, Nd4j.zeros(DataType.FLOAT, 1, width));
         INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16), dOut = Nd4j.randn(DataType.FLOAT, 4, 16, 4, 4);
-        Chained plain = chain(first, norm, second, p1, pn, p2, x, dOut, false);
-        Chained blocked = chain(first, norm, second, p1, pn, p2, x, dOut, true);
+        Chained plain = chain(first, norm, second, p1, pn, p2, x, dOut, relu, false);
+        Chained blocked = chain(first, norm, second, p1, pn, p2, x, dOut, relu, true);
         plain.arrays().forEach((what, a) -> {
             double err = DnnlConvStageTest.rel(blocked.arrays().get(what), a);
             assertTrue(err <= DnnlConvStageTest.FP32, what + ": relative error " + err);
@@ -123,19 +126,26 @@ class ChainedConvStagesTest {
     private record Chained(Map<String, INDArray> arrays, boolean blocked) {
     }
 
-    /** Forward and backward (twice) through conv, BatchNorm, leaky ReLU, conv in bf16, linked or not. */
-    private static Chained chain(ConvolutionLayer first, BatchNormalization norm,
-                                                            ConvolutionLayer second, Map<String, INDArray> p1,
-                                                            Map<String, INDArray> pn, Map<String, INDArray> p2,
-                                                            INDArray x, INDArray dOut, boolean linked) {
+    /**
+     * Forward and backward (twice) through conv, BatchNorm, a leaky ReLU or a ReLU, conv in bf16; linked, the
+     * BatchNorm reads the blocked layout and applies a ReLU itself.
+     */
+    private static Chained chain(ConvolutionLayer first, BatchNormalization norm, ConvolutionLayer second,
+                                 Map<String, INDArray> p1, Map<String, INDArray> pn, Map<String, INDArray> p2,
+                                 INDArray x, INDArray dOut, boolean relu, boolean linked) {
         Map<String, INDArray> g1 = grads(p1), gn = grads(pn), g2 = grads(p2);
         DnnlConvStage a = new DnnlConvStage(first, p1, g1, Nonlinearity.of(new ActivationIdentity()), true);
         BatchNormStage bn = new BatchNormStage(norm, pn, gn, true);
-        ActivationStage f = new ActivationStage(Nonlinearity.of(new ActivationLReLU(0.2)), true);
+        ActivationStage f = new ActivationStage(Nonlinearity.of(relu ? new ActivationReLU() : new ActivationLReLU(0.2)),
+                true);
         DnnlConvStage b = new DnnlConvStage(second, p2, g2, Nonlinearity.of(new ActivationIdentity()), true);
         if (linked) {
             bn.readsFrom(a);
             b.readsFrom(a);
+            if (relu) {
+                bn.fuseRelu();
+                f.fusedBefore();
+            }
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (int pass = 0; pass < 2; pass++) {

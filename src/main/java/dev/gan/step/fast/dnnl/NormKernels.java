@@ -31,7 +31,7 @@ public final class NormKernels implements AutoCloseable {
 
     /** @param shape [B, C, H, W] of the layer's input (and output) */
     public NormKernels(long[] shape, double eps) {
-        this(Dnnl.md(shape, dnnl_f32, dnnl_nchw), shape[1], eps, false);
+        this(Dnnl.md(shape, dnnl_f32, dnnl_nchw), shape[1], eps, false, false);
     }
 
     /**
@@ -40,10 +40,12 @@ public final class NormKernels implements AutoCloseable {
      * @param ownStatistics  the forward pass computes the batch mean and biased variance itself and writes them into
      *                       the caller's arrays (else it reads them from there): one pass over the data fewer, but
      *                       summed in oneDNN's order, not DL4J's
+     * @param relu           a ReLU after the normalisation, in the same pass over the data each way (the backward
+     *                       pass reads where the output was positive from a bit mask the forward pass keeps)
      */
-    public NormKernels(dnnl_memory_desc_t data, long channels, double eps, boolean ownStatistics) {
+    public NormKernels(dnnl_memory_desc_t data, long channels, double eps, boolean ownStatistics, boolean relu) {
         dnnl_memory_desc_t perChannel = Dnnl.md(new long[]{channels}, dnnl_f32, dnnl_a);
-        int flags = dnnl_use_scale | dnnl_use_shift;
+        int flags = dnnl_use_scale | dnnl_use_shift | (relu ? dnnl_fuse_norm_relu : 0);
         // forward on given statistics ("global" to oneDNN) or its own; backward through the batch's, as the training
         // pass it is: a training forward pass with oneDNN's statistics is the backward pass's hint
         dnnl_batch_normalization_desc_t f = new dnnl_batch_normalization_desc_t();
@@ -69,11 +71,15 @@ public final class NormKernels implements AutoCloseable {
         shift = natives.user(perChannel);
         diffScale = natives.user(perChannel);
         diffShift = natives.user(perChannel);
-        forward = natives.exec(new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
-                DNNL_ARG_DST, dst, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
-        backward = natives.exec(new Dnnl.Exec(pb, DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+        dnnl_memory workspace = relu ? natives.allocated(Dnnl.query(pf, dnnl_query_workspace_md)) : null;
+        Object[] forwardArgs = {DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
+                DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, workspace};
+        Object[] backwardArgs = {DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
                 DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc,
-                DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift));
+                DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift, DNNL_ARG_WORKSPACE, workspace};
+        int drop = relu ? 0 : 2;   // no workspace without the ReLU
+        forward = natives.exec(new Dnnl.Exec(pf, java.util.Arrays.copyOf(forwardArgs, forwardArgs.length - drop)));
+        backward = natives.exec(new Dnnl.Exec(pb, java.util.Arrays.copyOf(backwardArgs, backwardArgs.length - drop)));
     }
 
     /**
