@@ -20,7 +20,9 @@ import java.util.Map;
  * ops' numbers, bit for bit), then the normalisation - but with the normalisation and its backward pass on oneDNN
  * primitives of its own ({@link NormKernels}) that it keeps: libnd4j's batchnorm_bp took 190-300 ms a call on
  * ResNet-32's last G BatchNorm (64 x 256 x 32 x 32, one thread), oneDNN's backward 50 ms, its forward pass the same
- * as libnd4j's batchnorm (23 ms; the statistics take 30 more).
+ * as libnd4j's batchnorm (23 ms; the statistics take 30 more). In bf16 training oneDNN's forward pass computes the
+ * statistics itself (ownStatistics), which lets the stage read a convolution's blocked output ({@link #readsFrom})
+ * and apply the ReLU after it in the same kernels ({@link #fuseRelu}).
  *
  * <p>Like DL4J, it applies no activation of its own: M2.1's BatchNormalization ignores the activation it is
  * configured with ({@code activate} returns {@code preOutput}), and the fast engine must compute what DL4J computes.

@@ -13,15 +13,16 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 /**
  * BatchNormalization in training mode on float32 arrays of one shape and layout, as oneDNN's batch_normalization
  * primitives: the forward pass normalises each channel with the batch's mean and biased variance, which the caller
- * computes, and applies gamma and beta; the backward pass gives dLoss/dInput through the batch statistics, and
- * dLoss/dGamma, dLoss/dBeta as minibatch sums. Every array is read and written in place, by address: nothing is
- * copied or allocated per call.
+ * computes (or, with ownStatistics, the primitive), and applies gamma and beta; the backward pass gives dLoss/dInput
+ * through the batch statistics, and dLoss/dGamma, dLoss/dBeta as minibatch sums. Every array is read and written in
+ * place, by address: nothing is copied or allocated per call.
  *
  * <p>Not oneDNN's own statistics in float32 training: they round differently from DL4J's, and a ReLU after the layer
  * then flips where its input is near 0 - on DCGAN-64's generator that moved whole beta gradients by 1e-3 against
- * DL4J's. In bf16 training, whose convolutions already round far more, they save the separate statistics pass. Not oneDNN's
- * fused ReLU either: on plain NCHW arrays its kernel branches on every element, which made the forward pass 3x slower
- * on random data (ResNet-32's 64 x 256 x 32 x 32, one thread: 167 ms against 23 ms, plus 8 ms for the separate ReLU).
+ * DL4J's. bf16 training, whose convolutions round far more, takes them: they save the separate statistics pass and
+ * read oneDNN's blocked layouts. Not oneDNN's fused ReLU on plain NCHW arrays either: there its kernel branches on
+ * every element, which made the forward pass 3x slower on random data (ResNet-32's 64 x 256 x 32 x 32, one thread:
+ * 167 ms against 23 ms, plus 8 ms for the separate ReLU); on a blocked layout it is the cheaper way.
  */
 public final class NormKernels implements AutoCloseable {
     private final Natives natives = new Natives();
