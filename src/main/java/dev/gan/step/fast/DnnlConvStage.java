@@ -37,6 +37,8 @@ final class DnnlConvStage implements Stage {
     /** Whether a convolution right after reads this one's output as it is written (see {@link #readsFrom}). */
     private boolean feedsConvolution;
     private boolean parameterGradients = true;
+    /** Whether the weights are the last forward pass's (see {@link Stage#sameWeights}). */
+    private boolean sameWeights;
     private INDArray input;
 
     DnnlConvStage(ConvolutionLayer conf, Map<String, INDArray> params, Map<String, INDArray> grads,
@@ -69,7 +71,7 @@ final class DnnlConvStage implements Stage {
         input = Dnnl.plain(x) ? x : x.dup('c');
         long[] shape = {x.size(0), outChannels, outSize(x.size(2), 0), outSize(x.size(3), 1)};
         INDArray z = preActivation.of(shape);
-        kernels(input.shape(), shape).forward(input, weights, bias, z);
+        kernels(input.shape(), shape).forward(input, weights, bias, z, sameWeights);
         return activation.forward(z);
     }
 
@@ -95,6 +97,11 @@ final class DnnlConvStage implements Stage {
         parameterGradients = needed;
     }
 
+    @Override
+    public void sameWeights(boolean same) {
+        sameWeights = same;
+    }
+
     /**
      * Makes this stage read {@code previous}'s output (through that stage's activation, elementwise) in the blocked
      * layout that stage's primitive writes it in, and hand dLoss/dInput back in that layout: the two conversions
@@ -105,6 +112,16 @@ final class DnnlConvStage implements Stage {
     void readsFrom(DnnlConvStage previous) {
         before = previous;
         previous.feedsConvolution = true;
+    }
+
+    /** The primitives of the last forward pass (whose output layout a stage reading that output needs), or null. */
+    ConvKernels kernels() {
+        return kernels;
+    }
+
+    /** Whether this convolution multiplies in bf16. */
+    boolean bf16() {
+        return bf16;
     }
 
     /** Whether the last forward pass left its output in a blocked layout for the convolution after it: for tests. */

@@ -52,6 +52,8 @@ final class FastNet {
     /** The updater that {@link AdamStep} cannot stand in for: DL4J's runs for it. */
     private Object unplanned;
     private boolean javaAdam = true;
+    /** Whether {@link #fuseNormRectifiers} fused any ReLU. */
+    private boolean fusedRectifiers;
     /** Threads of the {@link AdamStep} pass: OpenMP's, which the user sets with OMP_NUM_THREADS. */
     private int adamThreads = Nd4j.getEnvironment().maxMasterThreads();
 
@@ -86,6 +88,30 @@ final class FastNet {
         for (int i = 1; i < stages.size(); i++) {
             // a convolution straight after another reads its output as the first one's primitive writes it
             if (stages.get(i - 1) instanceof DnnlConvStage a && stages.get(i) instanceof DnnlConvStage b) b.readsFrom(a);
+            // so does one after BatchNorm and an activation (elementwise: blind to the layout) in bf16, where BatchNorm
+            // computes its statistics in oneDNN, which reads the blocked layout
+            if (i >= 3 && stages.get(i - 3) instanceof DnnlConvStage a && a.bf16()
+                    && stages.get(i - 2) instanceof BatchNormStage bn && stages.get(i - 1) instanceof ActivationStage
+                    && stages.get(i) instanceof DnnlConvStage b) {
+                bn.readsFrom(a);
+                b.readsFrom(a);
+            }
+        }
+    }
+
+    /**
+     * Lets each BatchNorm that reads a bf16 convolution's blocked output apply the ReLU after it in its own kernels
+     * ({@link BatchNormStage#fuseRelu}). Only for a network whose activations are never frozen (the generator: R1
+     * freezes D's), since a fused ReLU cannot keep an old mask.
+     */
+    void fuseNormRectifiers() {
+        for (int i = 2; i < stages.size(); i++) {
+            if (stages.get(i - 2) instanceof BatchNormStage bn && bn.readsBlocked()
+                    && stages.get(i - 1) instanceof ActivationStage f && f.relu()) {
+                bn.fuseRelu();
+                f.fusedBefore();
+                fusedRectifiers = true;
+            }
         }
     }
 
@@ -94,11 +120,26 @@ final class FastNet {
      * map it was around that input (R1's finite difference); unfrozen again, forward passes compute masks as usual.
      */
     void freezeActivations(boolean frozen) {
+        if (frozen && fusedRectifiers) throw new IllegalStateException("ReLUs fused into BatchNorm cannot be frozen");
         for (Nonlinearity n : nonlinearities) n.freeze(frozen);
     }
 
     /** The network's output (before its loss) in training mode, for inputs in the graph's input order. */
     INDArray forward(INDArray... inputs) {
+        return forward(false, inputs);
+    }
+
+    /**
+     * {@link #forward} on the weights of the last forward pass, which the caller knows nothing has changed since (no
+     * update, no assignment): the convolutions reuse their bf16 / blocked copies of them. Under spectral norm every
+     * pass writes new weights, so this is then a plain forward pass.
+     */
+    INDArray forwardOnSameWeights(INDArray... inputs) {
+        return forward(!norm.on(), inputs);
+    }
+
+    private INDArray forward(boolean sameWeights, INDArray... inputs) {
+        for (Stage s : stages) s.sameWeights(sameWeights);
         norm.beginTrainingPass();
         INDArray x = chainInput >= 0 ? inputs[chainInput] : null;
         for (Stage s : stages) x = s.forward(x, inputs);
@@ -146,8 +187,13 @@ final class FastNet {
 
     private INDArray backwardThroughStages(INDArray gradOut, boolean parameterGradients, boolean inputGradient) {
         INDArray g = gradOut;
-        for (int i = stages.size() - 1; i > 0; i--) g = stages.get(i).backward(g);
-        g = stages.get(0).backward(g, inputGradient);
+        // without an input gradient, the reshapes that lead G's chain (noise to [B, nz, 1, 1]) pass the question on
+        // to the first stage with arithmetic, which then skips the input gradient (a deconvolution's data pass)
+        int first = 0;
+        while (!inputGradient && first < stages.size() - 1 && stages.get(first) instanceof ReshapeStage) first++;
+        for (int i = stages.size() - 1; i > first; i--) g = stages.get(i).backward(g);
+        g = stages.get(first).backward(g, inputGradient);
+        if (first > 0) g = null;
         norm.endTrainingPass(parameterGradients);
         return g;
     }

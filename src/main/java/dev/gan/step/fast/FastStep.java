@@ -68,6 +68,7 @@ public final class FastStep implements TrainingStep {
             throw new NotCovered("discriminator", image, "an input that does not lead the chain of layers");
         }
         this.g = new FastNet(gPlan, gNorm, FrozenBlocks.NONE);
+        this.g.fuseNormRectifiers();   // G's activations are never frozen
         this.d = new FastNet(dPlan, dNorm, dFrozen);
         this.shape = shape;
         this.objective = objective;
@@ -94,8 +95,9 @@ public final class FastStep implements TrainingStep {
         R1Penalty r1 = objective.r1();
         if (r1 != null && r1.due(d.iterations())) regularize(r1, realSeen, realLabels, realGrads);
 
-        LogitLoss.Scored onFake = loss.score(d.forward(Labels.discriminatorInputs(shape, fakeSeen, fakeLabels)),
-                objective.loss().fake());
+        // D's weights are those of the pass on the reals (R1's passes leave them as they are)
+        LogitLoss.Scored onFake = loss.score(d.forwardOnSameWeights(Labels.discriminatorInputs(shape, fakeSeen,
+                fakeLabels)), objective.loss().fake());
         d.backwardToParameters(onFake.gradient());
         HostArrays.addInto(d.gradients(), realGrads);
         d.update(b);

@@ -202,7 +202,9 @@ final class NetCompiler {
             if (b.isLockGammaBeta() || !b.isMinibatch() || b.getCnn2DFormat() != CNN2DFormat.NCHW) {
                 throw new NotCovered(role, name, kind + " with locked gamma/beta, no minibatch or NHWC data");
             }
-            return views -> new BatchNormStage(b, views.params(name), views.gradients(name));
+            // in bf16, oneDNN's batch statistics: they let the layer read a convolution's blocked output
+            boolean ownStatistics = precision == Precision.BF16;
+            return views -> new BatchNormStage(b, views.params(name), views.gradients(name), ownStatistics);
         }
         throw new NotCovered(role, name, kind);
     }

@@ -66,6 +66,11 @@ abstract class Nonlinearity {
     void freeze(boolean frozen) {
     }
 
+    /** Whether this is a plain ReLU. */
+    boolean relu() {
+        return false;
+    }
+
     /** f(z); may overwrite z (the layer keeps no other use for it). */
     abstract INDArray forward(INDArray z);
 
@@ -118,6 +123,11 @@ abstract class Nonlinearity {
 
         Masked(double alpha) {
             this.alpha = alpha;
+        }
+
+        @Override
+        boolean relu() {
+            return alpha == 0;
         }
 
         @Override

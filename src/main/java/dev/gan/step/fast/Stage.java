@@ -31,4 +31,11 @@ interface Stage {
      */
     default void parameterGradients(boolean needed) {
     }
+
+    /**
+     * Whether the next forward pass runs on the same weights as the last one, unchanged in between: a stage may then
+     * reuse what it derived from them (a convolution's converted copies). False unless told otherwise.
+     */
+    default void sameWeights(boolean same) {
+    }
 }

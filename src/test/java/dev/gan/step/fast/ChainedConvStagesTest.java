@@ -1,12 +1,16 @@
 package dev.gan.step.fast;
 
 import dev.gan.system.Backend;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two convolutions in a row ({@link DnnlConvStage#readsFrom}), the first with a leaky ReLU, as D's first two layers:
  * with the output between them left in the first primitive's blocked layout, the second's output, the input gradient
  * and every parameter gradient are the same bit for bit as with NCHW between them; a first layer whose channels would
- * need padding stays NCHW.
+ * need padding stays NCHW. In bf16, a convolution, BatchNorm, a leaky ReLU and a convolution: the blocked layout
+ * through the middle two, and a ReLU fused into BatchNorm, give the unchained numbers up to BatchNorm's order of
+ * summation.
  */
 class ChainedConvStagesTest {
     @BeforeAll
@@ -91,6 +97,65 @@ class ChainedConvStagesTest {
         a.backward(b.backward(dOut.dup()));
         assertArrayEquals(w1, flat(grads1.get("W")), "weight gradients again");
         assertArrayEquals(w2, flat(grads2.get("W")), "weight gradients again");
+    }
+
+    @ParameterizedTest(name = "{0} channels between, ReLU {1}")
+    @CsvSource({"32, false", "24, false", "32, true"})
+    void blockedLayoutThroughBatchNormInBf16(int width, boolean relu) {
+        DnnlConvStageTest.assumeBf16();
+        ConvolutionLayer first = conv(3, width, false), second = conv(width, 16, false);
+        BatchNormalization norm = new BatchNormalization.Builder().nIn(width).nOut(width).build();
+        Nd4j.getRandom().setSeed(13);
+        Map<String, INDArray> p1 = params(first), p2 = params(second), pn = new LinkedHashMap<>();
+        pn.put(BatchNormalizationParamInitializer.GAMMA, Nd4j.rand(DataType.FLOAT, 1, width).addi(0.5));
+        pn.put(BatchNormalizationParamInitializer.BETA, Nd4j.randn(DataType.FLOAT, 1, width).muli(0.1));
+        pn.put(BatchNormalizationParamInitializer.GLOBAL_MEAN, Nd4j.zeros(DataType.FLOAT, 1, width));
+        pn.put(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, Nd4j.zeros(DataType.FLOAT, 1, width));
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 16, 16), dOut = Nd4j.randn(DataType.FLOAT, 4, 16, 4, 4);
+        Chained plain = chain(first, norm, second, p1, pn, p2, x, dOut, relu, false);
+        Chained blocked = chain(first, norm, second, p1, pn, p2, x, dOut, relu, true);
+        plain.arrays().forEach((what, a) -> {
+            double err = DnnlConvStageTest.rel(blocked.arrays().get(what), a);
+            assertTrue(err <= DnnlConvStageTest.FP32, what + ": relative error " + err);
+        });
+        assertFalse(plain.blocked());
+        assertEquals(width == 32, blocked.blocked(), "32 channels fill oneDNN's blocks, 24 stay NCHW");
+    }
+
+    /** Outputs and gradients by name, and whether the first convolution left its output blocked. */
+    private record Chained(Map<String, INDArray> arrays, boolean blocked) {
+    }
+
+    /**
+     * Forward and backward (twice) through conv, BatchNorm, a leaky ReLU or a ReLU, conv in bf16; linked, the
+     * BatchNorm reads the blocked layout and applies a ReLU itself.
+     */
+    private static Chained chain(ConvolutionLayer first, BatchNormalization norm, ConvolutionLayer second,
+                                 Map<String, INDArray> p1, Map<String, INDArray> pn, Map<String, INDArray> p2,
+                                 INDArray x, INDArray dOut, boolean relu, boolean linked) {
+        Map<String, INDArray> g1 = grads(p1), gn = grads(pn), g2 = grads(p2);
+        DnnlConvStage a = new DnnlConvStage(first, p1, g1, Nonlinearity.of(new ActivationIdentity()), true);
+        BatchNormStage bn = new BatchNormStage(norm, pn, gn, true);
+        ActivationStage f = new ActivationStage(Nonlinearity.of(relu ? new ActivationReLU() : new ActivationLReLU(0.2)),
+                true);
+        DnnlConvStage b = new DnnlConvStage(second, p2, g2, Nonlinearity.of(new ActivationIdentity()), true);
+        if (linked) {
+            bn.readsFrom(a);
+            b.readsFrom(a);
+            if (relu) {
+                bn.fuseRelu();
+                f.fusedBefore();
+            }
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (int pass = 0; pass < 2; pass++) {
+            out.put("output", b.forward(f.forward(bn.forward(a.forward(x, null), null), null), null).dup());
+            out.put("input gradient", a.backward(bn.backward(f.backward(b.backward(dOut.dup())))).dup());
+        }
+        g1.forEach((k, g) -> out.put("conv 1 " + k, g));
+        gn.forEach((k, g) -> out.put("norm " + k, g));
+        g2.forEach((k, g) -> out.put("conv 2 " + k, g));
+        return new Chained(out, a.blockedOutput());
     }
 
     private static float[] flat(INDArray a) {

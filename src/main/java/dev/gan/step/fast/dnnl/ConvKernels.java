@@ -19,8 +19,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * <p>In bf16, the primitives read bf16 copies of the input, the weights and dLoss/dOutput and write float32 (output,
  * input gradient, weight and bias gradients): the float32 weights stay the master copy that DL4J's updater changes,
  * and no gradient is rounded to bf16. oneDNN's bf16 kernels exist only for its blocked layouts, which the primitives
- * choose ("any"); reorders convert between those and the plain arrays at every call. Float32 takes the same path
- * (only the types differ), which is how tests check the layouts against ND4J's own conv2d / deconv2d.
+ * choose ("any"); reorders convert between those and the caller's arrays at every call (the weights once per pass
+ * on new weights). Float32 takes the same path (only the types differ), which is how tests check the layouts
+ * against ND4J's own conv2d / deconv2d.
  *
  * <p>Weights: a convolution's [oC, iC, kH, kW] is oneDNN's oihw; a deconvolution's, DL4J's [iC, oC, kH, kW], is
  * oneDNN's iohw (oneDNN's deconvolution weights have the dimensions of its output channels first).
@@ -71,13 +72,11 @@ public final class ConvKernels implements AutoCloseable {
     /** A deconvolution's bias, as the [1, C, 1, 1] the addition after its primitive broadcasts; else null. */
     private final dnnl_memory biasRow;
     private final Dnnl.Exec biasAdd;
+    /** Whether the forward / backward-data copies of the weights hold the array at weightsAddress as last converted. */
+    private boolean weightsFwdCurrent, weightsBwdCurrent;
+    private long weightsAddress;
     /** Fewer channels than a blocked layout's 16. */
     private static final long NARROW = 16;
-
-    /** @param bf16 bf16 inputs to the arithmetic (else float32 throughout) */
-    public ConvKernels(Geometry g, boolean bf16) {
-        this(g, bf16, null, false);
-    }
 
     /**
      * @param bf16          bf16 inputs to the arithmetic (else float32 throughout)
@@ -230,8 +229,16 @@ public final class ConvKernels implements AutoCloseable {
                 + ", backward weights " + backwardWeights.implementation;
     }
 
-    /** z = x * W (+ b), pre-activation, into {@code z}. The weights' conversion is kept for {@link #backwardData}. */
-    public void forward(INDArray x, INDArray weights, INDArray biasArray, INDArray z) {
+    /**
+     * z = x * W (+ b), pre-activation, into {@code z}. The weights' conversion is kept for {@link #backwardData}; with
+     * {@code sameWeights} the caller vouches that they are the last forward pass's, and that pass's is used again.
+     */
+    public void forward(INDArray x, INDArray weights, INDArray biasArray, INDArray z, boolean sameWeights) {
+        long address = weights.data().address();
+        if (!sameWeights || address != weightsAddress) {
+            weightsFwdCurrent = weightsBwdCurrent = false;
+            weightsAddress = address;
+        }
         Dnnl.point(srcUser, x);
         Dnnl.point(weightsUser, weights);
         Dnnl.point(dstUser, z);
@@ -239,7 +246,8 @@ public final class ConvKernels implements AutoCloseable {
         if (biasRow != null) Dnnl.point(biasRow, biasArray);
         bind(dstSlot);
         run(srcIn);
-        run(weightsFwdIn);
+        if (!weightsFwdCurrent) run(weightsFwdIn);
+        weightsFwdCurrent = true;
         forward.run(stream);
         run(dstOut);
         run(biasAdd);
@@ -286,9 +294,10 @@ public final class ConvKernels implements AutoCloseable {
         // where the data pass reads dLoss/dOutput from the weight pass's conversion, that conversion must run first
         if (diffDstIn == null && !deltaConverted) run(diffDstWeightsIn);
         run(diffDstIn);
-        if (weightsBwdIn != null) {
+        if (weightsBwdIn != null && !weightsBwdCurrent) {
             Dnnl.point(weightsUser, weights);
             run(weightsBwdIn);
+            weightsBwdCurrent = true;
         }
         backwardData.run(stream);
         run(diffSrcOut);

@@ -89,6 +89,11 @@ public final class Dnnl {
         return m;
     }
 
+    /** The descriptor of a plain NCHW float32 array of this shape. */
+    public static dnnl_memory_desc_t nchw(long[] shape) {
+        return md(shape, dnnl_f32, dnnl_nchw);
+    }
+
     static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) == 1;
     }

@@ -11,16 +11,18 @@ import java.lang.ref.Cleaner;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * BatchNormalization in training mode on plain NCHW float32 arrays of one shape, as oneDNN's batch_normalization
+ * BatchNormalization in training mode on float32 arrays of one shape and layout, as oneDNN's batch_normalization
  * primitives: the forward pass normalises each channel with the batch's mean and biased variance, which the caller
- * computes, and applies gamma and beta; the backward pass gives dLoss/dInput through the batch statistics, and
- * dLoss/dGamma, dLoss/dBeta as minibatch sums. Every array is read and written in place, by address: nothing is
- * copied or allocated per call.
+ * computes (or, with ownStatistics, the primitive), and applies gamma and beta; the backward pass gives dLoss/dInput
+ * through the batch statistics, and dLoss/dGamma, dLoss/dBeta as minibatch sums. Every array is read and written in
+ * place, by address: nothing is copied or allocated per call.
  *
- * <p>Not oneDNN's own statistics: they round differently from DL4J's, and a ReLU after the layer then flips where
- * its input is near 0 - on DCGAN-64's generator that moved whole beta gradients by 1e-3 against DL4J's. Not oneDNN's
- * fused ReLU either: on plain NCHW arrays its kernel branches on every element, which made the forward pass 3x slower
- * on random data (ResNet-32's 64 x 256 x 32 x 32, one thread: 167 ms against 23 ms, plus 8 ms for the separate ReLU).
+ * <p>Not oneDNN's own statistics in float32 training: they round differently from DL4J's, and a ReLU after the layer
+ * then flips where its input is near 0 - on DCGAN-64's generator that moved whole beta gradients by 1e-3 against
+ * DL4J's. bf16 training, whose convolutions round far more, takes them: they save the separate statistics pass and
+ * read oneDNN's blocked layouts. Not oneDNN's fused ReLU on plain NCHW arrays either: there its kernel branches on
+ * every element, which made the forward pass 3x slower on random data (ResNet-32's 64 x 256 x 32 x 32, one thread:
+ * 167 ms against 23 ms, plus 8 ms for the separate ReLU); on a blocked layout it is the cheaper way.
  */
 public final class NormKernels implements AutoCloseable {
     private final Natives natives = new Natives();
@@ -30,16 +32,28 @@ public final class NormKernels implements AutoCloseable {
 
     /** @param shape [B, C, H, W] of the layer's input (and output) */
     public NormKernels(long[] shape, double eps) {
-        dnnl_memory_desc_t data = Dnnl.md(shape, dnnl_f32, dnnl_nchw);
-        dnnl_memory_desc_t perChannel = Dnnl.md(new long[]{shape[1]}, dnnl_f32, dnnl_a);
-        int flags = dnnl_use_scale | dnnl_use_shift;
-        // forward on given statistics ("global" to oneDNN); backward through the batch's, as the training pass it is:
-        // a training forward pass with oneDNN's statistics is only the backward pass's hint
+        this(Dnnl.md(shape, dnnl_f32, dnnl_nchw), shape[1], eps, false, false);
+    }
+
+    /**
+     * @param data           the layout of the input and output arrays (and their gradients): NCHW, or the blocked
+     *                       {@link ConvKernels#outputLayout} of the convolution that writes the input
+     * @param ownStatistics  the forward pass computes the batch mean and biased variance itself and writes them into
+     *                       the caller's arrays (else it reads them from there): one pass over the data fewer, but
+     *                       summed in oneDNN's order, not DL4J's
+     * @param relu           a ReLU after the normalisation, in the same pass over the data each way (the backward
+     *                       pass reads where the output was positive from a bit mask the forward pass keeps)
+     */
+    public NormKernels(dnnl_memory_desc_t data, long channels, double eps, boolean ownStatistics, boolean relu) {
+        dnnl_memory_desc_t perChannel = Dnnl.md(new long[]{channels}, dnnl_f32, dnnl_a);
+        int flags = dnnl_use_scale | dnnl_use_shift | (relu ? dnnl_fuse_norm_relu : 0);
+        // forward on given statistics ("global" to oneDNN) or its own; backward through the batch's, as the training
+        // pass it is: a training forward pass with oneDNN's statistics is the backward pass's hint
         dnnl_batch_normalization_desc_t f = new dnnl_batch_normalization_desc_t();
         dnnl_batch_normalization_desc_t hint = new dnnl_batch_normalization_desc_t();
         dnnl_batch_normalization_desc_t b = new dnnl_batch_normalization_desc_t();
         Dnnl.check(dnnl_batch_normalization_forward_desc_init(f, dnnl_forward_training, data, (float) eps,
-                flags | dnnl_use_global_stats), "batch normalization forward");
+                ownStatistics ? flags : flags | dnnl_use_global_stats), "batch normalization forward");
         Dnnl.check(dnnl_batch_normalization_forward_desc_init(hint, dnnl_forward_training, data, (float) eps, flags),
                 "batch normalization forward (hint)");
         Dnnl.check(dnnl_batch_normalization_backward_desc_init(b, dnnl_backward, data, data, (float) eps, flags),
@@ -58,14 +72,21 @@ public final class NormKernels implements AutoCloseable {
         shift = natives.user(perChannel);
         diffScale = natives.user(perChannel);
         diffShift = natives.user(perChannel);
-        forward = natives.exec(new Dnnl.Exec(pf, DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
-                DNNL_ARG_DST, dst, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
-        backward = natives.exec(new Dnnl.Exec(pb, DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+        dnnl_memory workspace = relu ? natives.allocated(Dnnl.query(pf, dnnl_query_workspace_md)) : null;
+        Object[] forwardArgs = {DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
+                DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, workspace};
+        Object[] backwardArgs = {DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
                 DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc,
-                DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift));
+                DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift, DNNL_ARG_WORKSPACE, workspace};
+        int drop = relu ? 0 : 2;   // no workspace without the ReLU
+        forward = natives.exec(new Dnnl.Exec(pf, java.util.Arrays.copyOf(forwardArgs, forwardArgs.length - drop)));
+        backward = natives.exec(new Dnnl.Exec(pb, java.util.Arrays.copyOf(backwardArgs, backwardArgs.length - drop)));
     }
 
-    /** y = gamma (x - mean) / sqrt(var + eps) + beta, for x's batch mean and biased variance. */
+    /**
+     * y = gamma (x - mean) / sqrt(var + eps) + beta, for x's batch mean and biased variance: read from
+     * {@code batchMean} and {@code batchVariance}, or written there with ownStatistics.
+     */
     public void forward(INDArray x, INDArray gamma, INDArray beta, INDArray y, INDArray batchMean,
                         INDArray batchVariance) {
         Dnnl.point(src, x);
