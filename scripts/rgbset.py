@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Shared parts of the scripts that build 64x64 RGB image folders from Debian packages (make-wesnoth-units.py,
-make-oxygen-icons.py import it from this folder): reading through ImageMagick, compositing, exact area resizing,
-PNG writing, and a held-out choice that keeps whole groups (a game unit's animation frames) on one side.
+make-oxygen-icons.py and make-papirus-icons.py import it from this folder): reading through ImageMagick,
+compositing, exact area resizing, PNG writing, and a held-out choice that keeps whole groups (a game unit's
+animation frames, a folder glyph's colours) on one side.
 
 A folder whose images are independent is split with the tool itself: `gan data split SRC --heldout 15% --out DIR`
 (the wallpaper crops of make-wallpaper-crops.py are split that way). Needs python3 and numpy; reading images needs
