@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
                         + "rss_slope_kb_step=.. threads=.. backend=.. gflop_step=.. gflop_s=.. peak_fp32_gflop_s=.. "
                         + "share_of_peak=.. peak_bf16_gflop_s=.. (with --json: on standard error, and the same "
                         + "numbers as JSON on standard output).",
+                "backend: the native build and engine, with /bf16 when the convolutions ran in bf16; under "
+                        + "training.precision auto a line before says what auto picked on this machine, and why.",
                 "rss_slope_kb_step: growth of anonymous resident memory per timed step (least squares); near 0 "
                         + "when memory is flat after the warm-up.",
                 "gflop_step: the step's FLOPs (2 x the multiply-adds of its conv, deconv and dense layers; a "
@@ -59,6 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream console = json.console(root);
         PrintStream perStep = verbose ? console : new PrintStream(OutputStream.nullOutputStream());
         Benchmark.Result r = Benchmark.run(cfg, config.name(), steps, warmup, verbose, !noPeak, perStep);
+        if (r.precisionAuto() != null) console.println(r.precisionAuto());
         if (r.phases() != null) console.println("phases (mean per step): " + r.phases());
         console.printf(java.util.Locale.ROOT, "start-up: JVM start to end of the first step %.2f s%n", r.startupSeconds());
         console.println(r.memoryLine(steps));

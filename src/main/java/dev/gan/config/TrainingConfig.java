@@ -39,9 +39,11 @@ import java.util.List;
  *                       resumed run never loads it again
  * @param freezeD        FreezeD: D's first N blocks (DCGAN: a conv layer with its BatchNorm and activation; ResNet: a
  *                       residual block) keep their weights and BatchNorm / spectral-norm state (0 = train all of D)
- * @param precision      what the fast engine's convolutions multiply in: {@code fp32}, or {@code bf16} (oneDNN's
- *                       bf16 kernels on bf16 copies, float32 results; weights, BatchNorm and Adam stay float32);
- *                       bf16 needs a CPU with avx512_bf16 or amx_bf16
+ * @param precision      what the fast engine's convolutions multiply in: {@code fp32}, {@code bf16} (oneDNN's
+ *                       bf16 kernels on bf16 copies, float32 results; weights, BatchNorm and Adam stay float32;
+ *                       needs a CPU with avx512_bf16 or amx_bf16), or {@code auto} (bf16 where this CPU and oneDNN
+ *                       do bf16 and the fast engine covers the model, else fp32; decided when the run starts and
+ *                       recorded in its config.yaml, so a resume keeps it)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
@@ -52,7 +54,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
     /** The values of {@code precision}. */
-    public static final List<String> PRECISIONS = List.of("fp32", "bf16");
+    public static final List<String> PRECISIONS = List.of("fp32", "bf16", "auto");
 
     /** precision's value that runs convolutions in bf16. */
     public static final String BF16 = "bf16";
@@ -74,7 +76,7 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
     /** The losses with a real target that label_smoothing moves. */
     static final List<String> LOSSES_WITH_TARGET = List.of("ns", "lsgan");
 
-    /** augment_p's adaptive value. */
+    /** augment_p's adaptive value, and precision's value that picks bf16 where the machine and model allow. */
     public static final String AUTO = "auto";
 
     public static TrainingConfig defaults() {
@@ -87,6 +89,13 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
         return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
                 evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, file,
                 freezeD, precision);
+    }
+
+    /** The same training section with another precision (what precision auto picked, for config.yaml). */
+    public TrainingConfig withPrecision(String value) {
+        return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
+                evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, initFrom,
+                freezeD, value);
     }
 
     /** Whether init_from names a parent run. */

@@ -33,10 +33,14 @@ import java.util.Set;
  * @param processMaxBytes JavaCPP's limit on the whole process's memory (org.bytedeco.javacpp.maxphysicalbytes)
  * @param machineBytes    the machine's memory (MemTotal of /proc/meminfo; 0 when unknown)
  * @param gpus            the GPUs and how they were found
+ * @param precisionAuto   what training.precision auto picks on this machine for a model the fast engine covers:
+ *                        bf16 or fp32
+ * @param precisionAutoWhy its kernels (bf16), or why not bf16 (fp32)
  */
 public record SystemInfo(String ganVersion, String java, String os, String backend, String classifier,
                          String cpuModel, int cores, List<String> isa, int ompThreads, boolean onednnHelpers,
-                         long heapMaxBytes, long offHeapMaxBytes, long processMaxBytes, long machineBytes, Gpus gpus) {
+                         long heapMaxBytes, long offHeapMaxBytes, long processMaxBytes, long machineBytes, Gpus gpus,
+                         String precisionAuto, String precisionAutoWhy) {
 
     /** The flags of /proc/cpuinfo that decide which kernels run (oneDNN dispatches on them at run time). */
     static final List<String> ISA_FLAGS = List.of("sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f",
@@ -46,9 +50,11 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
     /**
      * Gathers everything without starting ND4J (loading libnd4j alone takes longer than this whole report): the
      * threads are what ND4J will take (OMP_NUM_THREADS, else the cores), and the oneDNN helpers are on whenever the
-     * backend is the onednn build, because {@code dev.gan.system.Backend} always switches them on.
+     * backend is the onednn build, because {@code dev.gan.system.Backend} always switches them on. What
+     * training.precision auto picks ({@code precisionAuto}, {@code precisionAutoWhy}) is the trainer's to say.
      */
-    public static SystemInfo gather(String ganVersion, String classifier, Gpus gpus) {
+    public static SystemInfo gather(String ganVersion, String classifier, Gpus gpus, String precisionAuto,
+                                    String precisionAutoWhy) {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         return new SystemInfo(ganVersion,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
@@ -59,7 +65,8 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
                 Runtime.getRuntime().availableProcessors(), isa(cpuinfo), envThreads(),
                 !gpus.cudaBuild() && classifier.contains("onednn"),
                 Runtime.getRuntime().maxMemory(), javacpp("maxBytes"), javacpp("maxPhysicalBytes"),
-                1024 * number(field(read(Path.of("/proc/meminfo")), "MemTotal", "0")), gpus);
+                1024 * number(field(read(Path.of("/proc/meminfo")), "MemTotal", "0")), gpus, precisionAuto,
+                precisionAutoWhy);
     }
 
     /** The flags of {@link #ISA_FLAGS} that do bf16 arithmetic: AVX-512 BF16's dot products, AMX's bf16 tiles. */
@@ -137,6 +144,8 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
         List<String> bf16 = bf16(isa);
         out.add("bf16         " + (bf16.isEmpty() ? "no (needs " + String.join(" or ", BF16_FLAGS) + ")"
                 : "yes (" + String.join(", ", bf16) + ")"));
+        out.add("precision    auto picks " + precisionAuto + " (" + precisionAutoWhy + ")"
+                + ("bf16".equals(precisionAuto) ? " where the fast engine covers the model, else fp32" : ""));
         out.add("openmp       " + ompThreads + (ompThreads == 1 ? " thread" : " threads") + " (OMP_NUM_THREADS)");
         out.add("onednn       " + (gpus.cudaBuild() ? "not used (CUDA build: cuDNN instead)"
                 : onednnHelpers ? "on (DL4J's oneDNN layer helpers, libnd4j's oneDNN ops)" : "off"));
@@ -180,6 +189,8 @@ public record SystemInfo(String ganVersion, String java, String os, String backe
         isa.forEach(cpu.putArray("isa")::add);
         cpu.put("bf16", !bf16(isa).isEmpty());
         bf16(isa).forEach(cpu.putArray("bf16_isa")::add);
+        root.put("precision_auto", precisionAuto);
+        root.put("precision_auto_why", precisionAutoWhy);
         root.put("omp_threads", ompThreads);
         root.put("onednn_helpers", onednnHelpers);
         ObjectNode mem = root.putObject("memory");

@@ -1,13 +1,13 @@
 package dev.gan.train;
 
 import dev.gan.config.ExperimentConfig;
-import dev.gan.config.TrainingConfig;
 import dev.gan.data.ImageSet;
 import dev.gan.io.RunDirectory;
 import dev.gan.io.RunLog;
 import dev.gan.step.AugmentProbability;
 import dev.gan.step.StepFlops;
 import dev.gan.step.StepTimes;
+import dev.gan.step.fast.Precision;
 import dev.gan.system.Backend;
 import dev.gan.system.MatmulPeak;
 import dev.gan.system.ResidentMemory;
@@ -45,15 +45,18 @@ public final class Benchmark {
      * @param rssFirstMb RssAnon after the first timed step
      * @param rssLastMb  RssAnon after the last timed step
      * @param backend  the native build and the engine that ran the step, e.g. linux-x86_64-onednn/fast, and /bf16
-     *                 after it when the convolutions ran in bf16 (training.precision)
+     *                 after it when the convolutions ran in bf16 (training.precision bf16, or auto where it picks bf16)
      * @param phases   mean time per phase, or null when not asked for
      * @param startupSeconds JVM start to the end of the first (warm-up) step
      * @param gflopStep GFLOP of one step ({@link StepFlops})
      * @param peak     the machine's matrix-multiply rates, measured after the steps; null when not asked for
+     * @param precisionAuto training.precision auto's choice and why, as a run logs it; null when the config names
+     *                 the precision
      */
     public record Result(String name, int batchSize, double medianMs, double minMs, double maxMs, long peakRssMb,
                          double rssSlopeKbPerStep, double rssFirstMb, double rssLastMb, int threads, String backend,
-                         String phases, double startupSeconds, double gflopStep, MatmulPeak peak) {
+                         String phases, double startupSeconds, double gflopStep, MatmulPeak peak,
+                         String precisionAuto) {
         public double imagesPerSecond() {
             return batchSize / (medianMs / 1000.0);
         }
@@ -136,11 +139,12 @@ public final class Benchmark {
             throw new UncheckedIOException(e);
         }
         try (RunLog log = new RunLog(tmp.resolve("log.txt"), new PrintStream(OutputStream.nullOutputStream()))) {
+            AugmentProbability augment = AugmentProbability.of(cfg.training());
             TrainingRun run = new TrainingRun(cfg, "", setup.shape(), data.classNames(), nets.generator(), nets.discriminator(),
-                    nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0, AugmentProbability.of(cfg.training()),
-                    setup.objective());
+                    nets.stabilisers(), data, new RunDirectory(tmp), log, 0, 0, 0, augment, setup.objective());
             StepTimes times = phases ? new StepTimes() : null;
-            Trainer trainer = new Trainer(run, List.of(), times);
+            Engines.Selected engine = setup.engine(cfg, augment);
+            Trainer trainer = new Trainer(run, engine.step(), List.of(), times);
             double startup = Double.NaN;
             double[] ms = new double[steps];
             ResidentMemory.Trend rss = new ResidentMemory.Trend(steps);
@@ -172,9 +176,9 @@ public final class Benchmark {
             return new Result(name, cfg.training().batchSize(), median, sorted[0], sorted[steps - 1],
                     peakRssMb, rss.slopeKbPerStep(), rss.firstKb() / 1024.0, rss.lastKb() / 1024.0,
                     org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads(),
-                    Backend.classifier() + "/" + trainer.engine() + (TrainingConfig.BF16.equals(
-                            cfg.training().precision()) ? "/bf16" : ""),
-                    times == null ? null : times.summary(), startup, gflopStep, rates);
+                    Backend.classifier() + "/" + trainer.engine() + (engine.precision() == Precision.BF16 ? "/bf16" : ""),
+                    times == null ? null : times.summary(), startup, gflopStep, rates,
+                    engine.auto() == null ? null : engine.auto().line());
         } finally {
             deleteTree(tmp);
         }

@@ -3,6 +3,7 @@ package dev.gan.train;
 import dev.gan.UserException;
 import dev.gan.config.ConfigLoader;
 import dev.gan.config.ExperimentConfig;
+import dev.gan.config.TrainingConfig;
 import dev.gan.io.Checkpoints;
 import dev.gan.step.SpectralNorm;
 import dev.gan.step.Stabilisers;
@@ -40,10 +41,14 @@ public final class InitFrom {
     }
 
     /**
-     * Whether a run directory's saved config is {@code cfg}'s run: equal, or equal but for init_from, which the run
-     * recorded as the checkpoint file cfg's run directory resolved to when it started.
+     * Whether a run directory's saved config is {@code cfg}'s run: equal, or equal but for init_from (the run
+     * recorded the checkpoint file cfg's run directory resolved to when it started) and training.precision auto (the
+     * run recorded what it picked).
      */
     public static boolean sameRun(ExperimentConfig saved, ExperimentConfig cfg) {
+        if (TrainingConfig.AUTO.equals(cfg.training().precision())) {
+            cfg = cfg.withTraining(cfg.training().withPrecision(saved.training().precision()));
+        }
         if (saved.equals(cfg)) return true;
         if (!saved.training().initialised() || !cfg.training().initialised()) return false;
         String recorded = saved.training().initFrom();

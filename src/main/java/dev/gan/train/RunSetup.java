@@ -59,7 +59,9 @@ public record RunSetup(ImageSet data, GanShape shape, Networks nets, Objective o
         out.println(nets.generator().summary());
         out.println("Discriminator");
         out.println(nets.discriminator().summary());
-        out.println("engine: " + nets.engine(cfg, shape).describe());
+        Engines.Selected engine = nets.engine(cfg, shape);
+        out.println("engine: " + engine.describe());
+        if (engine.auto() != null) out.println(engine.auto().line());
         out.println("stabilisers: " + RunLines.stabilisers(cfg));
     }
 

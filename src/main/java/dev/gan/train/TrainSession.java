@@ -180,8 +180,10 @@ public final class TrainSession {
                 : "wait for it to finish, or stop it (kill " + h.pid() + ") and resume it: gan train --resume " + root);
     }
 
-    private static Result run(ExperimentConfig cfg, RunDirectory dir, RunSetup setup, Engines.Selected engine, long step,
-                              long epoch, long batchesDrawn, AugmentProbability augment, Options options) {
+    private static Result run(ExperimentConfig given, RunDirectory dir, RunSetup setup, Engines.Selected engine,
+                              long step, long epoch, long batchesDrawn, AugmentProbability augment, Options options) {
+        // training.precision auto is decided once, here at the start: config.yaml and checkpoints say what it picked
+        ExperimentConfig cfg = engine.recorded(given);
         ImageSet data = setup.data();
         GanShape shape = setup.shape();
         Networks nets = setup.nets();
@@ -207,6 +209,7 @@ public final class TrainSession {
                 log.warn(FolderSource.skippedWarning(data.skippedFiles(), dir.file(RunDirectory.SKIPPED).toString()));
             }
             log.info(RunLines.model(cfg, nets, engine));
+            if (engine.auto() != null) log.info(engine.auto().line());
             if (!"none".equals(cfg.model().spectralNorm()) || cfg.training().ema().on()) {
                 log.info(RunLines.stabilisers(cfg));
             }

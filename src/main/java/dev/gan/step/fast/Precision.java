@@ -28,8 +28,14 @@ public enum Precision {
      * loads oneDNN.
      */
     public String describe() {
-        if (this == FP32) return key();
-        return key() + " (" + Dnnl.version() + ", " + Dnnl.bf16Isa() + " convolutions; fp32 master weights, BatchNorm "
-                + "and Adam)";
+        return this == FP32 ? key() : key() + " (" + bf16Kernels() + ")";
+    }
+
+    /**
+     * What runs bf16's convolutions, e.g. "oneDNN 2.5.2, avx512_core_bf16 convolutions; fp32 master weights,
+     * BatchNorm and Adam". Loads oneDNN.
+     */
+    public static String bf16Kernels() {
+        return Dnnl.version() + ", " + Dnnl.bf16Isa() + " convolutions; fp32 master weights, BatchNorm and Adam";
     }
 }
