@@ -44,12 +44,15 @@ import java.util.List;
  *                       needs a CPU with avx512_bf16 or amx_bf16), or {@code auto} (bf16 where this CPU and oneDNN
  *                       do bf16 and the fast engine covers the model, else fp32; decided when the run starts and
  *                       recorded in its config.yaml, so a resume keeps it)
+ * @param lrDecay        the share of the run's steps, at its end, over which both Adam learning rates fall linearly
+ *                       to 0 at the last step (0 = constant rates; 1 = over the whole run, as SNGAN; 0.5 = the
+ *                       second half, as pix2pix and CycleGAN)
  */
 public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, double labelSmoothing,
                              AdamConfig g, AdamConfig d, int evalEvery, String evalClassifier, int evalSamples,
                              int gSteps, String augment, String engine, EmaConfig ema, String loss, double r1Gamma,
                              int r1Every, String augmentP, double adaTarget, double adaKimg, String initFrom,
-                             int freezeD, String precision) {
+                             int freezeD, String precision, double lrDecay) {
 
     public static final List<String> ENGINES = List.of("auto", "dl4j", "fast");
 
@@ -81,21 +84,21 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(64, 0, 5, 1, 0.0, AdamConfig.defaults(), AdamConfig.defaults(), 0, null, 500, 1,
-                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100, null, 0, "fp32");
+                "none", "auto", EmaConfig.defaults(), "ns", 0.0, 16, "1.0", 0.6, 100, null, 0, "fp32", 0.0);
     }
 
     /** The same training section with another init_from (the checkpoint file a run directory resolves to). */
     public TrainingConfig withInitFrom(String file) {
         return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
                 evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, file,
-                freezeD, precision);
+                freezeD, precision, lrDecay);
     }
 
     /** The same training section with another precision (what precision auto picked, for config.yaml). */
     public TrainingConfig withPrecision(String value) {
         return new TrainingConfig(batchSize, steps, epochs, dSteps, labelSmoothing, g, d, evalEvery, evalClassifier,
                 evalSamples, gSteps, augment, engine, ema, loss, r1Gamma, r1Every, augmentP, adaTarget, adaKimg, initFrom,
-                freezeD, value);
+                freezeD, value, lrDecay);
     }
 
     /** Whether init_from names a parent run. */
@@ -157,8 +160,15 @@ public record TrainingConfig(int batchSize, int steps, int epochs, int dSteps, d
                 "must be a checkpoint file or run directory (or null for random weights)", initFrom);
         // the upper bound is D's block count, known once D is built (dev.gan.step.FrozenBlocks)
         p.check(freezeD >= 0, at + ".freeze_d", "must be >= 0 (0 = train all of D)", freezeD);
+        p.check(lrDecay >= 0 && lrDecay <= 1, at + ".lr_decay", "must be between 0 and 1 (the share of the run, "
+                + "at its end, over which the learning rates fall to 0; 0 = constant)", lrDecay);
         g.validate(at + ".g", p);
         d.validate(at + ".d", p);
+    }
+
+    /** Whether lr_decay lowers the learning rates at the end of the run. */
+    public boolean decaying() {
+        return lrDecay > 0;
     }
 
     /** The loss, R1 and adaptive augmentation keys. */

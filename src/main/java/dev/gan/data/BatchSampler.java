@@ -55,7 +55,12 @@ public final class BatchSampler {
     }
 
     public int batchesPerEpoch() {
-        return set.count() / batchSize;
+        return batchesPerEpoch(set.count(), batchSize);
+    }
+
+    /** Whole batches in one pass over {@code images} (what a run's length in epochs counts in). */
+    public static int batchesPerEpoch(int images, int batchSize) {
+        return images / batchSize;
     }
 
     /** Images scaled to [-1, 1], as [B, C, H, W] floats, and their labels (null when unlabelled). */

@@ -29,7 +29,9 @@ public record RunSetup(ImageSet data, GanShape shape, Networks nets, Objective o
     /** The config's networks for {@code data}, after its checks. */
     public static RunSetup of(ExperimentConfig cfg, ImageSet data) {
         GanShape shape = shapeFor(cfg, data);
-        return of(cfg, data, shape, Networks.build(cfg, shape));
+        Networks nets = Networks.build(cfg, shape);
+        LearningRates.start(cfg, nets, TrainingRun.totalSteps(cfg, data));
+        return of(cfg, data, shape, nets);
     }
 
     /** Given networks of {@code shape} (a resumed run's), trained under {@code cfg}. */

@@ -141,13 +141,11 @@ public final class TrainSession {
             throw new UserException(file + ": was trained on images " + ck.state().shape() + " but " + data.source()
                     + " now gives " + shape + "; restore the original dataset");
         }
-        // the networks come back with the learning rates they were saved with; the advice after a divergence is to
-        // resume with lower ones, so --set training.g.lr / training.d.lr must reach the restored updaters
+        // the networks come back with the learning rates they were saved with: --set may change them
         ExperimentConfig saved = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
-        if (cfg.training().g().lr() != saved.training().g().lr()) ck.generator().setLearningRate(cfg.training().g().lr());
-        if (cfg.training().d().lr() != saved.training().d().lr()) ck.discriminator().setLearningRate(cfg.training().d().lr());
-        Networks nets = Networks.resume(cfg, ck);
         var st = ck.state();
+        LearningRates.resume(saved, cfg, ck.generator(), ck.discriminator(), TrainingRun.totalSteps(cfg, data), st.step());
+        Networks nets = Networks.resume(cfg, ck);
         // adaptive augmentation continues from the saved p and partial interval (a checkpoint without them: from 0)
         CheckpointState.Augment a = st.augment();
         AugmentProbability augment = a == null ? AugmentProbability.of(cfg.training())
@@ -214,6 +212,8 @@ public final class TrainSession {
                 log.info(RunLines.stabilisers(cfg));
             }
             log.info(RunLines.training(cfg, run));
+            String rates = LearningRates.line(cfg, run.totalSteps());
+            if (rates != null) log.info(rates);
             log.info(RunLines.objective(cfg));
             RunLines.fineTuning(log, cfg, nets, parent);
             List<TrainingListener> listeners = Listeners.standard(cfg, options.console(), options.progressBar());

@@ -84,6 +84,11 @@ public final class TrainingRun {
         this.totalSteps = totalSteps(config, sampler.batchesPerEpoch());
     }
 
+    /** The length of a run of {@code c} on {@code data}. */
+    static long totalSteps(ExperimentConfig c, ImageSet data) {
+        return totalSteps(c, BatchSampler.batchesPerEpoch(data.count(), c.training().batchSize()));
+    }
+
     /** steps, or epochs x the generator steps one epoch of batches allows. */
     public static long totalSteps(ExperimentConfig c, int batchesPerEpoch) {
         if (c.training().steps() > 0) return c.training().steps();
