@@ -33,7 +33,8 @@ final class ClassifierCommand {
     Gan root;
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train the domain classifier on a labelled dataset.",
+            description = {"Train the domain classifier on a labelled dataset (or, with --clusters, on k-means clusters of "
+                    + "any images).",
                     "A small CNN on the data section of a training config, saved with its protocol: FILE.zip and "
                             + "FILE.json (dataset fingerprint, test accuracy).",
                     "The test images are never trained on: give the dataset's separate training split with "
