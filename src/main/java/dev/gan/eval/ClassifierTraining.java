@@ -69,7 +69,8 @@ public final class ClassifierTraining {
         Tested tested = Tested.of(c, testOn, test, clusters);
         boolean byClass = clusters > 0 && test.labelled();
         ClassifierInfo info = new ClassifierInfo(ClassifierInfo.formatFor(clusters), ganVersion,
-                Instant.now().toString(), seed, epochs, ref.channels(), ref.size(), fitOn.classNames(),
+                Instant.now().toString(), seed, epochs, ref.channels(), ref.size(),
+                pseudo == null ? ref.classNames() : pseudo.names(),
                 DomainClassifier.FEATURES, reference, Subsets.fingerprint(ref), train.source(), train.count(), holdout,
                 test.count(), tested.accuracy(), clusters, pseudo == null ? null : pseudo.classes(),
                 byClass ? tested.onClasses() : null);
