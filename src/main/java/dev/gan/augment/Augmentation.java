@@ -64,7 +64,7 @@ public final class Augmentation {
         if (separateTest != null) requireLabels(separateTest, "--test-labels");
         ClassifierFile.Loaded labeller = cgan ? null : labeller(r, cfg, file, gan);
         List<String> classes = real.classNames();
-        int wantClasses = cgan ? shape.numClasses() : labeller.info().classNames().size();
+        int wantClasses = cgan ? shape.numClasses() : labeller.info().realClasses().size();
         for (ImageSet set : separateTest == null ? List.of(real) : List.of(real, separateTest)) {
             if (set.numClasses() != wantClasses || set.channels() != shape.channels() || set.size() != shape.size()) {
                 throw new UserException(set.source() + ": " + set.numClasses() + " classes of " + set.channels() + "x"
@@ -108,7 +108,7 @@ public final class Augmentation {
             long seed = r.seed() + rep;
             SyntheticImages synth = maxM == 0 ? null : cgan
                     ? SyntheticImages.ofCgan(ck.generator(), shape, classes, maxM, seed)
-                    : SyntheticImages.ofClusters(ck.generator(), shape, labeller.classifier(), classes, maxM, seed);
+                    : SyntheticImages.ofClusters(ck.generator(), shape, labeller, classes, maxM, seed);
             if (synth != null && !synth.shortClasses().isEmpty()) {
                 String line = String.format(Locale.ROOT, "seed %d: the clustered generator made fewer than %d images "
                         + "of class %s within %d tries per image: those synthetic sets have fewer of them", seed,
@@ -222,6 +222,11 @@ public final class Augmentation {
                     + "prediction: give --classifier FILE.zip (" + why + ")");
         }
         ClassifierFile.Loaded c = ClassifierFile.load(p);
+        if (!c.info().knowsRealClasses()) {
+            throw new UserException(p + ": learnt k-means clusters of unlabelled images (--clusters "
+                    + c.info().clusters() + "), not classes, so it cannot say which class an image is; give a "
+                    + "classifier trained on labelled images of these classes");
+        }
         if (c.info().channels() != gan.channels() || c.info().size() != gan.size()) {
             throw new UserException(p + ": takes " + c.info().channels() + "x" + c.info().size() + "x" + c.info().size()
                     + " images but " + file + " makes " + gan.channels() + "x" + gan.size() + "x" + gan.size()

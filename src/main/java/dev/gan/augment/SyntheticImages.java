@@ -1,7 +1,7 @@
 package dev.gan.augment;
 
 import dev.gan.data.ImageSet;
-import dev.gan.eval.DomainClassifier;
+import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.ImageSets;
 import dev.gan.eval.Subsets;
 import dev.gan.generate.Noise;
@@ -47,8 +47,11 @@ record SyntheticImages(ImageSet all, int[][] byClass, int wanted) {
         return new SyntheticImages(all, byClass, perClass);
     }
 
-    /** Images of a clustered DCGAN labelled by {@code labeller}'s prediction, up to {@code perClass} of each class. */
-    static SyntheticImages ofClusters(ComputationGraph g, GanShape shape, DomainClassifier labeller,
+    /**
+     * Images of a clustered DCGAN labelled by {@code labeller}'s prediction (mapped to the data's class when it learnt
+     * pseudo-classes), up to {@code perClass} of each class.
+     */
+    static SyntheticImages ofClusters(ComputationGraph g, GanShape shape, ClassifierFile.Loaded labeller,
                                       List<String> classNames, int perClass, long seed) {
         int k = classNames.size(), clusters = shape.numClasses();
         long cap = (long) TRIES_PER_IMAGE * k * perClass;
@@ -63,7 +66,7 @@ record SyntheticImages(ImageSet all, int[][] byClass, int wanted) {
             int[] cluster = new int[BATCH];
             for (int i = 0; i < BATCH; i++) cluster[i] = i % clusters;
             INDArray images = Samples.generate(g, shape, z, cluster, BATCH);
-            int[] predicted = labeller.run(images).predicted();
+            int[] predicted = labeller.info().realClassesOf(labeller.classifier().run(images).predicted());
             ImageSet batch = ImageSets.fromBatch(images, predicted, classNames, "clustered DCGAN images");
             for (int i = 0; i < BATCH; i++) {
                 List<Integer> bucket = kept.get(predicted[i]);

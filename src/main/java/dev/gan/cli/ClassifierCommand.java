@@ -6,6 +6,7 @@ import dev.gan.config.ExperimentConfig;
 import dev.gan.eval.ClassifierFile;
 import dev.gan.eval.ClassifierInfo;
 import dev.gan.eval.ClassifierTraining;
+import dev.gan.eval.PseudoLabels;
 import dev.gan.sample.SeedList;
 import dev.gan.system.Backend;
 import dev.gan.system.Version;
@@ -32,11 +33,14 @@ final class ClassifierCommand {
     Gan root;
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train the domain classifier on a labelled dataset.",
+            description = {"Train the domain classifier on a labelled dataset (or, with --clusters, on k-means clusters of "
+                    + "any images).",
                     "A small CNN on the data section of a training config, saved with its protocol: FILE.zip and "
                             + "FILE.json (dataset fingerprint, test accuracy).",
                     "The test images are never trained on: give the dataset's separate training split with "
-                            + "--train-images/--train-labels, or 20%% of the config's data is held out."})
+                            + "--train-images/--train-labels, or 20%% of the config's data is held out.",
+                    "A folder without classes, or with a few coarse ones: --clusters K learns K k-means clusters of "
+                            + "look-alike images in each class (of all images when there are no classes)."})
     static final class Train implements Callable<Integer> {
         @ParentCommand
         ClassifierCommand parent;
@@ -66,6 +70,12 @@ final class ClassifierCommand {
                 + "and hold-out split (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--clusters", paramLabel = "K", defaultValue = "0", description = "Learn K k-means clusters "
+                + "of each class (of all images when the data has no classes) instead of the classes themselves: "
+                + "finer features for coarse classes, and labels for an unlabelled folder; e.g. 10 "
+                + "(default: ${DEFAULT-VALUE}, the classes).")
+        int clusters;
+
         @Option(names = {"-o", "--out"}, paramLabel = "FILE.zip",
                 description = "Where to save it (default: classifiers/<config name>.zip); an existing one is refused "
                         + "without --overwrite.")
@@ -84,6 +94,7 @@ final class ClassifierCommand {
                         + "--train-labels go together (a training split needs its labels)");
             }
             if (epochs < 1) throw new ParameterException(spec.commandLine(), "gan classifier train: --epochs must be >= 1 (got " + epochs + ")");
+            PseudoLabels.requireK(clusters);   // before the data is read: a bad value is a usage error
             ExperimentConfig cfg = ConfigLoader.load(config, overrides.sets);
             DataConfig split = null;
             if (trainImages != null) {
@@ -97,8 +108,8 @@ final class ClassifierCommand {
             ClassifierTraining.requireNew(target, overwrite.overwrite);
             Backend.init();
             Gan root = parent.root;
-            ClassifierInfo info = ClassifierTraining.train(cfg.data(), split, epochs, seed, target, Version.get(),
-                    json.console(root));
+            ClassifierInfo info = ClassifierTraining.train(cfg.data(), split, epochs, seed, clusters, target,
+                    Version.get(), json.console(root));
             if (json.json) {
                 var o = JsonOutput.object();
                 o.put("file", target.toString());

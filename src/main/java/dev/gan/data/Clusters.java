@@ -2,7 +2,6 @@ package dev.gan.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * k-means clusters of a dataset's images, used as pseudo-labels by the self-conditioned DCGAN ({@code model.clusters};
@@ -55,84 +54,11 @@ public final class Clusters {
         return out;
     }
 
-    /** k-means cluster id (0..k-1) of every row of {@code x}. */
+    /**
+     * k-means cluster id (0..k-1) of every row of {@code x}. An emptied cluster keeps its centre (k-means++ makes this
+     * rare), as it did when the first runs were clustered, so that they resume with the same clusters.
+     */
     static int[] assign(float[][] x, int k, long seed) {
-        int n = x.length;
-        float[][] centres = seedCentres(x, k, new SplittableRandom(seed));
-        int[] id = new int[n];
-        java.util.Arrays.fill(id, -1);
-        for (int it = 0; it < MAX_ITERATIONS; it++) {
-            boolean changed = false;
-            for (int i = 0; i < n; i++) {
-                int best = nearest(x[i], centres);
-                if (best != id[i]) {
-                    id[i] = best;
-                    changed = true;
-                }
-            }
-            if (!changed) break;
-            int dim = x[0].length;
-            float[][] sum = new float[k][dim];
-            int[] count = new int[k];
-            for (int i = 0; i < n; i++) {
-                count[id[i]]++;
-                float[] s = sum[id[i]];
-                for (int j = 0; j < dim; j++) s[j] += x[i][j];
-            }
-            for (int c = 0; c < k; c++) {
-                if (count[c] == 0) continue;   // an emptied cluster keeps its centre; k-means++ makes this rare
-                for (int j = 0; j < dim; j++) centres[c][j] = sum[c][j] / count[c];
-            }
-        }
-        return id;
-    }
-
-    /** k-means++: each next centre drawn with probability proportional to the squared distance to the nearest. */
-    private static float[][] seedCentres(float[][] x, int k, SplittableRandom r) {
-        int n = x.length;
-        float[][] centres = new float[k][];
-        centres[0] = x[r.nextInt(n)].clone();
-        double[] d2 = new double[n];
-        java.util.Arrays.fill(d2, Double.MAX_VALUE);
-        for (int c = 1; c < k; c++) {
-            double total = 0;
-            for (int i = 0; i < n; i++) {
-                d2[i] = Math.min(d2[i], distance(x[i], centres[c - 1]));
-                total += d2[i];
-            }
-            double t = r.nextDouble() * total;
-            int pick = n - 1;
-            for (int i = 0; i < n; i++) {
-                t -= d2[i];
-                if (t <= 0) {
-                    pick = i;
-                    break;
-                }
-            }
-            centres[c] = x[pick].clone();
-        }
-        return centres;
-    }
-
-    private static int nearest(float[] v, float[][] centres) {
-        int best = 0;
-        double bestD = Double.MAX_VALUE;
-        for (int c = 0; c < centres.length; c++) {
-            double d = distance(v, centres[c]);
-            if (d < bestD) {
-                bestD = d;
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private static double distance(float[] a, float[] b) {
-        double s = 0;
-        for (int j = 0; j < a.length; j++) {
-            double d = a[j] - b[j];
-            s += d * d;
-        }
-        return s;
+        return KMeans.fit(x, k, seed, MAX_ITERATIONS, false).assignment();
     }
 }

@@ -3,6 +3,8 @@ package dev.gan.eval;
 import dev.gan.data.ImageSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.List;
+
 /**
  * Classification Accuracy Score (Ravuri and Vinyals 2019) for a conditional generator: a classifier of the domain
  * classifier's architecture is trained only on generated images, labelled with the class they were generated for,
@@ -15,8 +17,10 @@ public final class Cas {
 
     /** Accuracy on {@code realTest} of a classifier trained on {@code generated} with labels {@code requested}. */
     public static double accuracy(INDArray generated, int[] requested, ClassifierInfo arch, ImageSet realTest) {
-        ImageSet train = ImageSets.fromBatch(generated, requested, arch.classNames(), "generated images");
-        DomainClassifier c = DomainClassifier.build(arch.channels(), arch.size(), arch.classNames().size(), arch.seed());
+        // the data's classes, not a classifier's pseudo-classes: the samples are labelled with the class they were made for
+        List<String> classes = arch.realClasses();
+        ImageSet train = ImageSets.fromBatch(generated, requested, classes, "generated images");
+        DomainClassifier c = DomainClassifier.build(arch.channels(), arch.size(), classes.size(), arch.seed());
         c.train(train, arch.epochs(), ClassifierTraining.BATCH, arch.seed(), null);
         return c.accuracy(realTest);
     }

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code gan classifier train}: fits a {@link DomainClassifier} to a labelled dataset and saves it with its
- * protocol. The test images are never trained on: either a separate training split is given (e.g. Fashion-MNIST's
+ * {@code gan classifier train}: fits a {@link DomainClassifier} to a labelled dataset - or, with {@code --clusters},
+ * to k-means pseudo-classes of it ({@link PseudoLabels}) - and saves it with its protocol. The test images are never trained on: either a separate training split is given (e.g. Fashion-MNIST's
  * 60,000 training images, tested on the 10,000 the GAN sees), or {@link #HOLDOUT} of the reference data is held
  * out by a seeded draw.
  */
@@ -29,12 +29,15 @@ public final class ClassifierTraining {
      * @param reference   the data section of a training config: the images GANs are compared with
      * @param trainSplit  a separate labelled training split with the same classes, or null to hold out a share
      *                    of the reference data
+     * @param clusters    0: learn the data's classes; K >= 2: learn K k-means clusters of each class (of all images
+     *                    when the data has no classes), see {@link PseudoLabels}
      * @param ganVersion  recorded in the info file (ND4J must be initialised by the caller)
      */
-    public static ClassifierInfo train(DataConfig reference, DataConfig trainSplit, int epochs, long seed, Path out,
-                                       String ganVersion, PrintStream log) {
+    public static ClassifierInfo train(DataConfig reference, DataConfig trainSplit, int epochs, long seed, int clusters,
+                                       Path out, String ganVersion, PrintStream log) {
+        PseudoLabels.requireK(clusters);
         ImageSet ref = Datasets.load(reference);
-        requireLabels(ref, "data.labels");
+        if (clusters == 0) requireLabels(ref, "data.labels");
         ImageSet train, test;
         double holdout;
         if (trainSplit != null) {
@@ -55,18 +58,48 @@ public final class ClassifierTraining {
         }
         log.printf(Locale.ROOT, "training the domain classifier on %,d images of %s, testing on %,d of %s%n",
                 train.count(), train.source(), test.count(), test.source());
-        DomainClassifier c = DomainClassifier.build(ref.channels(), ref.size(), ref.numClasses(), seed);
-        ImageSet testSet = test;
-        c.train(train, epochs, BATCH, seed, e -> log.printf(Locale.ROOT, "epoch %d/%d: test accuracy %.4f%n", e, epochs,
-                c.accuracy(testSet)));
-        double accuracy = c.accuracy(test);
-        ClassifierInfo info = new ClassifierInfo(ClassifierInfo.FORMAT_VERSION, ganVersion, Instant.now().toString(),
-                seed, epochs, ref.channels(), ref.size(), ref.classNames(), DomainClassifier.FEATURES, reference,
-                Subsets.fingerprint(ref), train.source(), train.count(), holdout, test.count(), accuracy);
+        // the clusters come from the training images alone; the test images only take the nearest of them
+        PseudoLabels pseudo = clusters == 0 ? null : PseudoLabels.fit(train, clusters, seed);
+        ImageSet fitOn = pseudo == null ? train : pseudo.label(train);
+        ImageSet testOn = pseudo == null ? test : pseudo.label(test);
+        if (pseudo != null) log.println(pseudo.description());
+        DomainClassifier c = DomainClassifier.build(ref.channels(), ref.size(), fitOn.numClasses(), seed);
+        c.train(fitOn, epochs, BATCH, seed, e -> log.printf(Locale.ROOT, "epoch %d/%d: test accuracy %s%n", e, epochs,
+                Tested.of(c, testOn, test, clusters)));
+        Tested tested = Tested.of(c, testOn, test, clusters);
+        boolean byClass = clusters > 0 && test.labelled();
+        ClassifierInfo info = new ClassifierInfo(ClassifierInfo.formatFor(clusters), ganVersion,
+                Instant.now().toString(), seed, epochs, ref.channels(), ref.size(),
+                pseudo == null ? ref.classNames() : pseudo.names(),
+                DomainClassifier.FEATURES, reference, Subsets.fingerprint(ref), train.source(), train.count(), holdout,
+                test.count(), tested.accuracy(), clusters, pseudo == null ? null : pseudo.classes(),
+                byClass ? tested.onClasses() : null);
         ClassifierFile.save(out, c, info);
-        log.printf(Locale.ROOT, "saved %s and %s: test accuracy %.4f on %s%n", out, ClassifierFile.infoFile(out),
-                accuracy, info.testDescription());
+        log.printf(Locale.ROOT, "saved %s and %s: test accuracy %.4f on %s%s%n", out, ClassifierFile.infoFile(out),
+                info.testAccuracy(), info.testDescription(), info.clustersDescription());
         return info;
+    }
+
+    /**
+     * Test accuracy on what the classifier learns, and with pseudo-classes on the data's own classes too (a
+     * prediction's class is its label / K): the second says whether the classes themselves are still told apart.
+     */
+    private record Tested(double accuracy, double onClasses, int classes) {
+        static Tested of(DomainClassifier c, ImageSet learnt, ImageSet test, int clusters) {
+            if (clusters == 0) return new Tested(c.accuracy(test), Double.NaN, 0);
+            int[] predicted = c.run(Subsets.asBatch(learnt)).predicted();
+            double a = ClassHistogram.accuracy(predicted, learnt.labels());
+            return test.labelled()
+                    ? new Tested(a, ClassHistogram.accuracy(PseudoLabels.toClasses(predicted, clusters), test.labels()),
+                    test.numClasses())
+                    : new Tested(a, Double.NaN, 0);
+        }
+
+        @Override
+        public String toString() {
+            return Double.isNaN(onClasses) ? String.format(Locale.ROOT, "%.4f", accuracy)
+                    : String.format(Locale.ROOT, "%.4f (on the %d classes: %.4f)", accuracy, classes, onClasses);
+        }
     }
 
     /** A classifier's files are refused, before any training, unless {@code overwrite}: evaluations name them. */
@@ -92,8 +125,9 @@ public final class ClassifierTraining {
     static void requireLabels(ImageSet set, String key) {
         if (!set.labelled()) {
             throw new UserException(set.source() + ": has no labels. The domain classifier learns the data's classes, "
-                    + "and FID, KID, IS and precision/recall are computed on its features, so unlabelled data cannot be "
-                    + "scored: set " + key + " (idx) or sort the images into one sub-folder per class (folder)");
+                    + "and FID, KID, IS and precision/recall are computed on its features: give --clusters K (e.g. 10) "
+                    + "to learn K k-means clusters of the images instead, or set " + key + " (idx) or sort the images "
+                    + "into one sub-folder per class (folder)");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gan.eval;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -30,13 +31,30 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
      *                          training data or the classifier's
      * @param classifier        classifier file
      * @param classifierSha256  SHA-256 of the classifier file
-     * @param classifierAccuracy the classifier's test accuracy
+     * @param classifierAccuracy the classifier's test accuracy (on its pseudo-classes, with clusters)
      * @param classifierTest    what it was tested on
+     * @param classifierClusters k-means clusters per class the classifier learnt ({@code --clusters}), or 0
+     * @param classifierClassAccuracy with clusters on labelled data: its test accuracy on the data's classes
      */
     public record Protocol(String generated, int samples, long seed, String reference, int referenceCount,
                            boolean referenceMatches, boolean referenceGiven, String classifier,
                            String classifierSha256,
-                           double classifierAccuracy, String classifierTest) {
+                           double classifierAccuracy, String classifierTest, int classifierClusters,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Double classifierClassAccuracy) {
+
+        /** What CAS is compared with: the real-data classifier's accuracy on the classes the samples were made for. */
+        double classAccuracy() {
+            return classifierClassAccuracy != null ? classifierClassAccuracy : classifierAccuracy;
+        }
+
+        /** "", or how the classifier's pseudo-classes were made, for the protocol line. */
+        String clusters() {
+            if (classifierClusters == 0) return "";
+            return classifierClassAccuracy == null
+                    ? String.format(Locale.ROOT, "; %d k-means clusters of unlabelled images", classifierClusters)
+                    : String.format(Locale.ROOT, "; %d k-means clusters per class, accuracy on the classes %.4f",
+                    classifierClusters, classifierClassAccuracy);
+        }
     }
 
     public ObjectNode toJson() {
@@ -45,7 +63,7 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
         scores.named().forEach(s::put);
         if (!Double.isNaN(cas)) {
             s.put("cas", cas);
-            s.put("cas_real_data_accuracy", protocol.classifierAccuracy());
+            s.put("cas_real_data_accuracy", protocol.classAccuracy());
         }
         var counts = s.putArray("class_counts");
         for (int c : scores.classCounts()) counts.add(c);
@@ -83,14 +101,15 @@ public record EvalReport(Protocol protocol, Scores scores, double cas) {
         }
         if (!Double.isNaN(cas)) {
             out.add(String.format(Locale.ROOT, "  CAS        %10.3f   (trained on samples; the real-data classifier: %.3f)",
-                    cas, protocol.classifierAccuracy()));
+                    cas, protocol.classAccuracy()));
         }
         out.add(String.format(Locale.ROOT, "protocol: reference %,d images of %s%s; classifier %s (sha256 %s, test "
-                        + "accuracy %.4f on %s)", protocol.referenceCount(), protocol.reference(),
+                        + "accuracy %.4f on %s%s)", protocol.referenceCount(), protocol.reference(),
                 protocol.referenceGiven() ? " (--reference)"
                         : protocol.referenceMatches() ? "" : " (NOT the classifier's reference data)",
                 protocol.classifier(),
-                protocol.classifierSha256().substring(0, 12), protocol.classifierAccuracy(), protocol.classifierTest()));
+                protocol.classifierSha256().substring(0, 12), protocol.classifierAccuracy(), protocol.classifierTest(),
+                protocol.clusters()));
         return out;
     }
 }

@@ -11,17 +11,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Evaluation {
     private final DomainClassifier classifier;
+    private final ClassifierInfo info;
     private final ImageSet referenceImages;
     private final DomainClassifier.Outputs reference;
     private final Gaussian referenceGaussian;
 
-    public Evaluation(DomainClassifier classifier, ImageSet referenceImages) {
+    public Evaluation(ClassifierFile.Loaded classifier, ImageSet referenceImages) {
         if (referenceImages.count() <= PrecisionRecall.K) {
             throw new IllegalArgumentException("need more than " + PrecisionRecall.K + " reference images");
         }
-        this.classifier = classifier;
+        this.classifier = classifier.classifier();
+        this.info = classifier.info();
         this.referenceImages = referenceImages;
-        this.reference = classifier.run(Subsets.asBatch(referenceImages));
+        this.reference = this.classifier.run(Subsets.asBatch(referenceImages));
         this.referenceGaussian = Gaussian.of(reference.features());
     }
 
@@ -31,7 +33,9 @@ public final class Evaluation {
 
     /**
      * @param images    images in [-1, 1], [N, C, H, W], N > 3
-     * @param requested CGAN: the class each image was generated for, or null
+     * @param requested CGAN: the class each image was generated for, or null; conditional accuracy compares it with
+     *                  the predicted class of the data (a pseudo-class's class), and is NaN for a classifier that
+     *                  knows no classes
      */
     public Scores score(INDArray images, int[] requested) {
         DomainClassifier.Outputs out = classifier.run(images);
@@ -40,7 +44,9 @@ public final class Evaluation {
         PrecisionRecall.Result pr = PrecisionRecall.of(reference.features(), out.features(), PrecisionRecall.K);
         int[] predicted = out.predicted();
         ClassHistogram hist = new ClassHistogram(predicted, classifier.numClasses());
-        double conditional = requested == null ? Double.NaN : ClassHistogram.accuracy(predicted, requested);
+        // coverage and entropy stay on the pseudo-classes when there are any: finer modes, the same meaning
+        double conditional = requested == null || !info.knowsRealClasses() ? Double.NaN
+                : ClassHistogram.accuracy(info.realClassesOf(predicted), requested);
         return new Scores(fid, kid, InceptionScore.of(out.probabilities()), pr.precision(), pr.recall(),
                 hist.coverage(), hist.entropy(), conditional, hist.counts());
     }

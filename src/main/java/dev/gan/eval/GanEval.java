@@ -86,7 +86,7 @@ public final class GanEval {
                     h -> "wait for it to finish, or give --out FILE to write the scores elsewhere")) {
                 requireNew(json, r.overwrite());
                 ClassifierFile.Loaded c = ClassifierFile.load(classifierFor(file, r.classifier(), console));
-                report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference());
+                report = checkpoint(file, c, r.samples(), r.seed(), r.cas(), r.raw(), r.reference(), console);
                 return write(report, json, console);
             }
         } else {
@@ -149,10 +149,11 @@ public final class GanEval {
 
     /**
      * Scores {@code n} samples of a checkpoint's generator - its EMA generator if it has one, unless {@code raw} -
-     * against {@code reference} (null: the checkpoint's training data); CGANs also get CAS when {@code cas} is set.
+     * against {@code reference} (null: the checkpoint's training data); CGANs also get CAS when {@code cas} is set
+     * and the classifier knows the data's classes ({@code console} hears when it does not).
      */
     public static EvalReport checkpoint(Path file, ClassifierFile.Loaded c, int n, long seed, boolean cas, boolean raw,
-                                        Path reference) {
+                                        Path reference, PrintStream console) {
         Checkpoints.Checkpoint ck = Checkpoints.read(file, false);
         SamplingGenerator generator = SamplingGenerator.of(ck, raw);
         ExperimentConfig cfg = ConfigLoader.fromYaml(ck.configYaml(), file + "!config.yaml", List.of());
@@ -160,13 +161,20 @@ public final class GanEval {
         requireShape(c, shape.channels(), shape.size(), file.toString());
         // a self-conditioned DCGAN is conditional on its own clusters, not on the classifier's classes
         boolean byClass = shape.conditional() && "cgan".equals(ck.state().modelType());
-        if (byClass && shape.numClasses() != c.info().classNames().size()) {
+        if (byClass && !c.info().knowsRealClasses()) {
+            // FID and the rest need no classes; only the class-conditional scores go
+            console.println("conditional accuracy and CAS: not available, " + c.file() + " learnt k-means clusters of "
+                    + "unlabelled images (--clusters " + c.info().clusters() + "), not this CGAN's classes");
+            byClass = false;
+        }
+        int known = c.info().realClasses().size();
+        if (byClass && shape.numClasses() != known) {
             throw new UserException(file + ": a CGAN of " + shape.numClasses() + " classes, but " + c.file() + " knows "
-                    + c.info().classNames().size() + "; use a classifier trained on the same data");
+                    + known + "; use a classifier trained on the same data");
         }
         ImageSet data = reference != null ? heldOut(reference, cfg.data(), n)
                 : Datasets.load(cfg.data(), TrainingData.cache(cfg), null);
-        Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(data, n, seed));
+        Evaluation eval = new Evaluation(c, Subsets.draw(data, n, seed));
         EvalSamples.Generated g = EvalSamples.generate(generator.graph(), shape, n, seed, BATCH);
         Scores scores = eval.score(g.images(), byClass ? g.labels() : null);
         double casAccuracy = cas && byClass
@@ -186,7 +194,7 @@ public final class GanEval {
         ImageSet scored = Subsets.draw(images, n, seed + 1);   // another draw than the reference's: real vs real is not 0 by construction
         ImageSet ref = reference != null ? heldOut(reference, c.info().referenceData(), scored.count())
                 : Datasets.load(c.info().referenceData());
-        Evaluation eval = new Evaluation(c.classifier(), Subsets.draw(ref, scored.count(), seed));
+        Evaluation eval = new Evaluation(c, Subsets.draw(ref, scored.count(), seed));
         Scores scores = eval.score(Subsets.asBatch(scored), null);
         return new EvalReport(protocol(images.source(), scored.count(), seed, ref, eval, c, reference != null), scores,
                 Double.NaN);
@@ -218,7 +226,8 @@ public final class GanEval {
                                                 ClassifierFile.Loaded c, boolean given) {
         boolean matches = Subsets.fingerprint(refData).equals(c.info().referenceSha256());
         return new EvalReport.Protocol(what, n, seed, refData.source(), eval.referenceImages().count(), matches, given,
-                c.file().toString(), c.sha256(), c.info().testAccuracy(), c.info().testDescription());
+                c.file().toString(), c.sha256(), c.info().testAccuracy(), c.info().testDescription(),
+                c.info().clusters(), c.info().realClassAccuracy());
     }
 
     private static void requireShape(ClassifierFile.Loaded c, int channels, int size, String what) {

@@ -192,9 +192,9 @@ class EvalCommandTest {
                 "--out", tmp.resolve("u.zip").toString());
         assertEquals(2, unlabelled.exit(), unlabelled.toString());
         assertEquals("data/fashion-mnist/t10k-images-idx3-ubyte.gz: has no labels. The domain classifier learns the "
-                + "data's classes, and FID, KID, IS and precision/recall are computed on its features, so unlabelled "
-                + "data cannot be scored: set data.labels (idx) or sort the images into one sub-folder per class "
-                + "(folder)", unlabelled.err().strip());
+                + "data's classes, and FID, KID, IS and precision/recall are computed on its features: give --clusters "
+                + "K (e.g. 10) to learn K k-means clusters of the images instead, or set data.labels (idx) or sort the "
+                + "images into one sub-folder per class (folder)", unlabelled.err().strip());
 
         // images no shipped classifier was made for: later ones of the bundled split, in a file of their own
         byte[] reals = IdxReader.read(Path.of("data/fashion-mnist/t10k-images-idx3-ubyte.gz")).data();

@@ -49,8 +49,12 @@ public final class EvalListener implements TrainingListener {
                     + c.info().size() + "x" + c.info().size() + " images but this run makes " + run.shape().channels()
                     + "x" + run.shape().size() + "x" + run.shape().size() + "; train one on this data");
         }
+        if ("cgan".equals(run.config().model().type()) && !c.info().knowsRealClasses()) {
+            run.log().info("training.eval_classifier: " + c.file() + " learnt k-means clusters of unlabelled images "
+                    + "(--clusters " + c.info().clusters() + "), not classes: no conditional accuracy for this CGAN");
+        }
         // the images as they are, not their flips (data.mirror): runs with and without it are scored alike
-        evaluation = new Evaluation(c.classifier(), Subsets.draw(Mirrored.unflipped(run.data()),
+        evaluation = new Evaluation(c, Subsets.draw(Mirrored.unflipped(run.data()),
                 run.config().training().evalSamples(), run.config().seed()));
         double[] earlier = MetricsLog.read(run.dir().file(RunDirectory.METRICS)).get("fid");
         if (earlier != null) {
