@@ -75,8 +75,12 @@ class HeldOutWorkflowTest {
         assertEquals(0, t.exit(), t.toString());
         assertTrue(t.out().contains("data: 90 images 3x64x64 from " + train + ", 3 classes, memory-mapped, x2 mirrored "
                 + "(45 images and their x-flips)"), t.out());
+        // the folder recipe as shipped: EMA generator, rates decaying over the second half, precision decided by the CPU
+        assertTrue(t.out().contains("EMA generator (half-life 10 kimg") && t.out().contains("precision auto: ")
+                && t.out().contains("learning rates: constant for 1 steps, then linear to 0 over the last 1"), t.out());
         Path runDir = tmp.resolve("runs/dcgan-folder-001");
         assertTrue(Files.readString(runDir.resolve("config.yaml")).contains("  mirror: true"));
+        assertTrue(Files.readString(runDir.resolve("config.yaml")).contains("  lr_decay: 0.5"));
         assertTrue(Files.readString(runDir.resolve("report.html")).contains("  mirror: true"), "the report's config");
 
         Path out = tmp.resolve("held.json");
