@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gan.UserException;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,15 +39,19 @@ import java.util.zip.ZipOutputStream;
  * {@code ModelSerializer} with updater state, so each network is also loadable by plain DL4J code. Format 2 adds, when
  * the run has them, {@code generator_ema.zip} (the EMA generator, parameters only, a plain DL4J graph) and
  * {@code spectral_norm.json} (each normalised layer's u and v); a checkpoint without them is still written as format 1,
- * which older gans read.
+ * which older gans read. Format 3: networks that carry a learning-rate schedule (training.lr_decay) in their DL4J
+ * configuration, which a gan from before the schedule cannot load: as format 3 it says "written by a newer gan"
+ * instead of calling the file corrupt.
  *
  * <p>Written under a temporary name and renamed; only the last K are kept. Reading never modifies the file, accepts
  * only the entries above (the inner model zips only DL4J's parameter, configuration and updater entries, so no
  * Java-serialized object is ever read), checks the format version, and turns every defect into one line.
  */
 public final class Checkpoints {
-    public static final int FORMAT_VERSION = 2;
-    /** The format of a checkpoint with no EMA generator and no spectral-norm vectors. */
+    public static final int FORMAT_VERSION = 3;
+    /** The format of a checkpoint with an EMA generator or spectral-norm vectors and no learning-rate schedule. */
+    static final int EXTRAS_FORMAT = 2;
+    /** The format of a checkpoint with no EMA generator, no spectral-norm vectors and no learning-rate schedule. */
     static final int PLAIN_FORMAT = 1;
     static final String STATE = "state.json", CONFIG = "config.yaml", GENERATOR = "generator.zip",
             DISCRIMINATOR = "discriminator.zip", GENERATOR_EMA = "generator_ema.zip", SPECTRAL_NORM = "spectral_norm.json";
@@ -101,16 +108,32 @@ public final class Checkpoints {
         return target;
     }
 
+    /** Whether a layer's Adam carries a learning-rate schedule (training.lr_decay), saved in the configuration JSON. */
+    static boolean scheduled(ComputationGraph net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof BaseLayer base
+                    && base.getIUpdater() instanceof Adam adam
+                    && adam.getLearningRateSchedule() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writes a checkpoint to an exact path (also used for {@code best.zip}). */
     public static void writeTo(Path target, CheckpointState state, String configYaml, ComputationGraph g,
                                ComputationGraph d) {
         writeTo(target, state, configYaml, g, d, Extras.NONE);
     }
 
-    /** Writes a checkpoint with extras to an exact path; its format is 2 with extras, 1 without. */
+    /**
+     * Writes a checkpoint with extras to an exact path, in the oldest format that holds it: 3 with a learning-rate
+     * schedule, else 2 with extras, else 1.
+     */
     public static void writeTo(Path target, CheckpointState state, String configYaml, ComputationGraph g,
                                ComputationGraph d, Extras extras) {
-        CheckpointState versioned = state.withFormatVersion(extras.isEmpty() ? PLAIN_FORMAT : FORMAT_VERSION);
+        int format = scheduled(g) || scheduled(d) ? FORMAT_VERSION : extras.isEmpty() ? PLAIN_FORMAT : EXTRAS_FORMAT;
+        CheckpointState versioned = state.withFormatVersion(format);
         AtomicFiles.write(target, raw -> {
             try (ZipOutputStream zip = new ZipOutputStream(raw)) {
                 zip.putNextEntry(new ZipEntry(STATE));

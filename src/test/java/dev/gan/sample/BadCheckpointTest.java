@@ -60,9 +60,9 @@ class BadCheckpointTest {
 
     @Test
     void newerFormatVersion() throws Exception {
-        Path file = rewritten("format3.zip", name -> name,
-                state -> state.replace("\"format_version\" : 1", "\"format_version\" : 3"));
-        assertEquals(file + ": written by a newer gan (checkpoint format 3; this gan reads format 2 and older); "
+        Path file = rewritten("format4.zip", name -> name,
+                state -> state.replace("\"format_version\" : 1", "\"format_version\" : 4"));
+        assertEquals(file + ": written by a newer gan (checkpoint format 4; this gan reads format 3 and older); "
                 + "upgrade gan to load it", errorFor(file));
     }
 

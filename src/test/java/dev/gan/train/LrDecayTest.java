@@ -130,6 +130,8 @@ class LrDecayTest {
         assertClose(a.discriminator().updaterState(), b.discriminator().updaterState());
         assertInstanceOf(LinearDecay.class, adam(b.discriminator()).getLearningRateSchedule());
         assertRate(0, b.discriminator(), "D at the end");
+        // format 3, which a gan from before the schedule refuses as "written by a newer gan", not as corrupt
+        assertEquals(3, Checkpoints.readState(tmp.resolve("runs/decay-001/checkpoints/step-000006.zip")).formatVersion());
 
         assertEquals(0, gan("train", "--resume", middle.toString(), "--set", "training.g.lr=1e-4").exit());
         ComputationGraph g = Checkpoints.read(tmp.resolve("runs/decay-003/checkpoints/step-000006.zip"), true).generator();
@@ -138,6 +140,7 @@ class LrDecayTest {
         g = Checkpoints.read(tmp.resolve("runs/decay-004/checkpoints/step-000006.zip"), true).generator();
         assertNull(adam(g).getLearningRateSchedule());
         assertRate(2e-4, g, "G with constant rates again");
+        assertEquals(1, Checkpoints.readState(tmp.resolve("runs/decay-004/checkpoints/step-000006.zip")).formatVersion());
     }
 
     @Test
