@@ -127,12 +127,15 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes a checkpoint with extras to an exact path, in the oldest format that holds it: 3 with a learning-rate
-     * schedule, else 2 with extras, else 1.
+     * Writes a checkpoint with extras to an exact path, in the oldest format that holds it: 3 when a network (EMA
+     * generator included) carries a learning-rate schedule, else 2 with extras, else 1.
      */
     public static void writeTo(Path target, CheckpointState state, String configYaml, ComputationGraph g,
                                ComputationGraph d, Extras extras) {
-        int format = scheduled(g) || scheduled(d) ? FORMAT_VERSION : extras.isEmpty() ? PLAIN_FORMAT : EXTRAS_FORMAT;
+        // the EMA generator is a copy of G's graph, so it can keep a schedule G no longer has (a resume with lr_decay 0)
+        boolean scheduled = scheduled(g) || scheduled(d)
+                || extras.generatorEma() != null && scheduled(extras.generatorEma());
+        int format = scheduled ? FORMAT_VERSION : extras.isEmpty() ? PLAIN_FORMAT : EXTRAS_FORMAT;
         CheckpointState versioned = state.withFormatVersion(format);
         AtomicFiles.write(target, raw -> {
             try (ZipOutputStream zip = new ZipOutputStream(raw)) {

@@ -143,6 +143,25 @@ class LrDecayTest {
         assertEquals(1, Checkpoints.readState(tmp.resolve("runs/decay-004/checkpoints/step-000006.zip")).formatVersion());
     }
 
+    /**
+     * The EMA generator is a copy of G's graph and keeps the schedule in its configuration after a resume with
+     * lr_decay 0 has taken it from G, so such a checkpoint stays format 3: a gan from before lr_decay cannot load it.
+     */
+    @Test
+    void anEmaGeneratorKeepsItsCheckpointAtFormat3() throws Exception {
+        Path cfg = TestRuns.tinyConfig(tmp, "ema", "");
+        assertEquals(0, gan("train", "--config", cfg.toString(), "--set", "training.lr_decay=0.5",
+                "--set", "training.ema.kimg=1").exit());
+        Path middle = tmp.resolve("ema-step-3.zip");   // outside the run: the resume becomes a run of its own
+        Files.copy(tmp.resolve("runs/ema-001/checkpoints/step-000003.zip"), middle);
+        assertEquals(0, gan("train", "--resume", middle.toString(), "--set", "training.lr_decay=0").exit());
+        Path file = tmp.resolve("runs/ema-002/checkpoints/step-000006.zip");
+        Checkpoints.Checkpoint ck = Checkpoints.read(file, true);
+        assertNull(adam(ck.generator()).getLearningRateSchedule());
+        assertInstanceOf(LinearDecay.class, adam(ck.extras().generatorEma()).getLearningRateSchedule());
+        assertEquals(3, Checkpoints.readState(file).formatVersion());
+    }
+
     @Test
     void aValueOutsideZeroToOneIsOneLine() throws Exception {
         Path cfg = TestRuns.tinyConfig(tmp, "bad", "");
